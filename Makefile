@@ -1,0 +1,97 @@
+# Nordlicht Automobile customer-service assistant.
+# `make run` and `make test` are all a newcomer needs; `make help` lists the rest.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+RASA     := $(VENV)/bin/rasa
+STAMP    := $(VENV)/.installed
+SPACY    := models/spacy/de_nordlicht
+DEV_ENV  := var/dev.env
+
+# Development secrets (random, generated once, gitignored); real env vars win.
+-include $(DEV_ENV)
+export CRM_API_TOKEN RASA_API_TOKEN ACTION_SERVER_TOKEN CUSTOMER_TOKEN_SECRET \
+       CHAT_SESSION_SECRET AGENT_TOKEN_SECRET FACEBOOK_VERIFY_TOKEN \
+       FACEBOOK_APP_SECRET FACEBOOK_PAGE_ACCESS_TOKEN
+
+# Rasa: no telemetry (and no network look-ups for it), quiet TensorFlow.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+# The model for the current config, domain, data and NLU components.
+MODEL = $(shell $(PY) -m bot.model_files)
+
+.PHONY: help install spacy train run shell test test-fast lint validate nlu-eval bench lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies (no-op when current)
+
+$(STAMP): requirements.lock pyproject.toml
+	@set -e; \
+	if [ ! -x $(PY) ]; then \
+	  py=$$(scripts/find-python310.sh); \
+	  echo ">> creating $(VENV) with $$py"; \
+	  "$$py" -m venv $(VENV); \
+	fi; \
+	echo ">> installing pinned dependencies (first time: about 3 minutes)"; \
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock; \
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .; \
+	$(PY) -m pip check; \
+	touch $@
+
+$(DEV_ENV):
+	@python3 scripts/make_dev_env.py $@ 2>/dev/null || $(PY) scripts/make_dev_env.py $@
+
+spacy: $(SPACY)/meta.json ## Build the German spaCy pipeline (blank "de" + lookup lemmas)
+
+$(SPACY)/meta.json: bot/nlu/spacy_pipeline.py | $(STAMP)
+	$(PY) -m bot.nlu.spacy_pipeline $(SPACY)
+
+train: spacy ## Train the Rasa model unless one for the current inputs exists
+	@model=$(MODEL); \
+	if [ -f "$$model" ]; then echo ">> model is current: $$model"; else \
+	  echo ">> training $$model"; \
+	  $(RASA) train --fixed-model-name $$(basename $$model .tar.gz) --out models; \
+	fi
+
+run: install $(DEV_ENV) train ## Install, train if needed, start Rasa (5005) and the action server (5055)
+	@echo ">> starting; chat with: curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Hallo\"}'"
+	MODEL=$(MODEL) $(VENV)/bin/honcho start -f Procfile
+
+shell: install train ## Chat with the assistant in the terminal (starts the action server too)
+	@$(RASA) run actions --port 5055 --actions actions >/dev/null 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+test: install $(DEV_ENV) train ## Install, train if needed and run the whole test suite
+	NORDLICHT_MODEL=$(MODEL) $(VENV)/bin/pytest
+
+lint: install ## ruff (style, docstrings) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bot actions
+
+validate: install ## rasa data validate (domain, data, stories, rules)
+	$(RASA) data validate --fail-on-warnings
+
+nlu-eval: spacy ## Train on data/, evaluate on tests/nlu/, write reports/nlu/
+	$(PY) -m bot.nlu.evaluation --train data --test tests/nlu --out reports/nlu
+
+bench: install train ## Speed and memory benchmarks
+	$(PY) scripts/bench.py
+
+lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
+	@set -e; tmp=$$(mktemp -d); py=$$(scripts/find-python310.sh); \
+	"$$py" -m venv $$tmp; $$tmp/bin/pip install --quiet --upgrade pip; \
+	$$tmp/bin/pip install --quiet -r requirements.in; $$tmp/bin/pip check; \
+	{ echo "# Resolved from requirements.in by 'make lock' on Python 3.10. Do not edit."; \
+	  $$tmp/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock; \
+	rm -rf $$tmp; echo ">> wrote requirements.lock"
+
+clean: ## Remove trained models, reports and caches (keeps .venv and var/)
+	rm -rf models/*.tar.gz $(SPACY) reports/* .pytest_cache .ruff_cache .mypy_cache results

@@ -1,0 +1,1 @@
+"""Nordlicht Automobile customer-service assistant: the domain package."""

@@ -1,0 +1,1 @@
+"""NLU building blocks: the German spaCy pipeline and custom Rasa components."""

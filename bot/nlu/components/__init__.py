@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (their code is part of the model fingerprint)."""

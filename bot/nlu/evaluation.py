@@ -1,0 +1,282 @@
+"""Measure the NLU model on the held-out test set (``make nlu-eval``).
+
+Trains an NLU-only model on the training data with the project's
+``config.yml``, parses every test message and writes to the output folder:
+``report.md`` (accuracy, macro-F1, per-intent table, fallback threshold
+sweep, entity scores), ``predictions.json`` and ``confusion_matrix.png``.
+
+Two intent figures are reported: the classifier's own top intent
+(``intent_ranking`` without ``nlu_fallback``), and the end-to-end result in
+which a message sent to the fallback counts as an error, except for
+out-of-scope messages, for which the fallback is a right answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One parsed test message."""
+
+    text: str
+    expected: str
+    predicted: str  # top intent of the classifier, never nlu_fallback
+    confidence: float
+    final: str  # what the pipeline returned, nlu_fallback included
+    expected_entities: list[tuple[str, str]]
+    predicted_entities: list[tuple[str, str]]
+
+
+def train_nlu_model(config: Path, train_data: Path, out_dir: Path) -> Path:
+    """Train an NLU-only model and return its path."""
+    from rasa.model_training import train_nlu
+
+    model = train_nlu(str(config), str(train_data), str(out_dir), fixed_model_name="nlu-eval")
+    if not model:
+        raise RuntimeError("NLU training produced no model")
+    return Path(model)
+
+
+async def parse_all(model_path: Path, examples: Sequence[Any]) -> list[Prediction]:
+    """Parse every test example with the trained model."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    predictions = []
+    for example in examples:
+        text = example.get("text")
+        result = await agent.parse_message(text)
+        ranking = [r for r in result["intent_ranking"] if r["name"] != FALLBACK_INTENT]
+        top = ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 0.0}
+        predictions.append(
+            Prediction(
+                text=text,
+                expected=example.get("intent"),
+                predicted=top["name"],
+                confidence=float(top["confidence"]),
+                final=result["intent"]["name"],
+                expected_entities=sorted(
+                    (e["entity"], text[e["start"] : e["end"]])
+                    for e in example.get("entities", [])
+                ),
+                predicted_entities=sorted(
+                    (e["entity"], text[e["start"] : e["end"]])
+                    for e in result.get("entities", [])
+                    if e.get("extractor") == "DIETClassifier"
+                ),
+            )
+        )
+    return predictions
+
+
+def end_to_end_correct(p: Prediction, threshold: float) -> bool:
+    """Whether the answer path is right when messages below ``threshold`` fall back."""
+    if p.confidence < threshold:
+        return p.expected == OUT_OF_SCOPE_INTENT
+    return p.predicted == p.expected
+
+
+def threshold_sweep(predictions: Sequence[Prediction]) -> list[dict[str, float]]:
+    """Return accuracy and fallback rate for a range of fallback thresholds."""
+    rows = []
+    in_scope = [p for p in predictions if p.expected != OUT_OF_SCOPE_INTENT]
+    oos = [p for p in predictions if p.expected == OUT_OF_SCOPE_INTENT]
+    for t in SWEEP_THRESHOLDS:
+        rows.append(
+            {
+                "threshold": t,
+                "end_to_end_accuracy": _mean(end_to_end_correct(p, t) for p in predictions),
+                "in_scope_fallback_rate": _mean(p.confidence < t for p in in_scope),
+                "oos_caught": _mean(end_to_end_correct(p, t) for p in oos),
+            }
+        )
+    return rows
+
+
+def entity_scores(predictions: Sequence[Prediction]) -> dict[str, dict[str, float]]:
+    """Exact-span precision, recall and F1 of the learned entities per type."""
+    counts: dict[str, list[int]] = {}
+    for p in predictions:
+        expected, predicted = set(p.expected_entities), set(p.predicted_entities)
+        for entity in {name for name, _ in expected | predicted}:
+            c = counts.setdefault(entity, [0, 0, 0])  # true pos, false pos, false neg
+            c[0] += len({e for e in expected & predicted if e[0] == entity})
+            c[1] += len({e for e in predicted - expected if e[0] == entity})
+            c[2] += len({e for e in expected - predicted if e[0] == entity})
+    scores = {}
+    for entity, (tp, fp, fn) in sorted(counts.items()):
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[entity] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    return scores
+
+
+def _mean(values: Any) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
+def write_confusion_matrix(predictions: Sequence[Prediction], labels: list[str], path: Path) -> None:
+    """Save the intent confusion matrix as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(
+        [p.expected for p in predictions], [p.predicted for p in predictions], labels=labels
+    )
+    fig, ax = plt.subplots(figsize=(14, 12))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("expected")
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                colour = "white" if matrix[i, j] > matrix.max() / 2 else "black"
+                ax.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7, color=colour)
+    ax.set_title("Intent confusion matrix (held-out test set)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def build_report(
+    predictions: Sequence[Prediction], threshold: float, train_seconds: float
+) -> tuple[str, dict[str, Any]]:
+    """Return the Markdown report and the headline figures."""
+    from sklearn.metrics import accuracy_score, classification_report, f1_score
+
+    expected = [p.expected for p in predictions]
+    predicted = [p.predicted for p in predictions]
+    labels = sorted(set(expected))
+    figures = {
+        "examples": len(predictions),
+        "intent_accuracy": accuracy_score(expected, predicted),
+        "macro_f1": f1_score(expected, predicted, labels=labels, average="macro"),
+        "end_to_end_accuracy": _mean(end_to_end_correct(p, threshold) for p in predictions),
+        "fallback_threshold": threshold,
+        "train_seconds": round(train_seconds, 1),
+    }
+    per_intent = classification_report(
+        expected, predicted, labels=labels, output_dict=True, zero_division=0
+    )
+    lines = [
+        "# NLU evaluation on the held-out test set",
+        "",
+        f"- examples: {figures['examples']}",
+        f"- intent accuracy (classifier): {figures['intent_accuracy']:.2%}",
+        f"- macro-F1: {figures['macro_f1']:.4f}",
+        f"- end-to-end accuracy with fallback at {threshold}: "
+        f"{figures['end_to_end_accuracy']:.2%}",
+        f"- training time: {figures['train_seconds']} s",
+        "",
+        "## Per intent",
+        "",
+        "| intent | precision | recall | F1 | support |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for label in labels:
+        r = per_intent[label]
+        lines.append(
+            f"| {label} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1-score']:.2f} "
+            f"| {int(r['support'])} |"
+        )
+    lines += [
+        "",
+        "## Fallback threshold sweep",
+        "",
+        "| threshold | end-to-end accuracy | in-scope sent to fallback | out-of-scope caught |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for row in threshold_sweep(predictions):
+        lines.append(
+            f"| {row['threshold']:.2f} | {row['end_to_end_accuracy']:.2%} "
+            f"| {row['in_scope_fallback_rate']:.2%} | {row['oos_caught']:.2%} |"
+        )
+    lines += ["", "## Learned entities (exact span)", ""]
+    lines += ["| entity | precision | recall | F1 | support |", "| --- | ---: | ---: | ---: | ---: |"]
+    for entity, s in entity_scores(predictions).items():
+        lines.append(
+            f"| {entity} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} "
+            f"| {int(s['support'])} |"
+        )
+    errors = [p for p in predictions if p.predicted != p.expected]
+    lines += ["", f"## Misclassified ({len(errors)})", ""]
+    lines += ["| text | expected | predicted | confidence |", "| --- | --- | --- | ---: |"]
+    for p in errors:
+        text = p.text.replace("|", "\\|")
+        lines.append(f"| {text} | {p.expected} | {p.predicted} | {p.confidence:.2f} |")
+    return "\n".join(lines) + "\n", figures
+
+
+def fallback_threshold(config: Path) -> float:
+    """Read the FallbackClassifier threshold from the pipeline config."""
+    import yaml
+
+    pipeline = yaml.safe_load(config.read_text())["pipeline"]
+    for component in pipeline:
+        if component["name"] == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return 0.0
+
+
+def evaluate(config: Path, train: Path, test: Path, out: Path) -> dict[str, Any]:
+    """Train, evaluate and write the reports; return the headline figures."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    out.mkdir(parents=True, exist_ok=True)
+    examples = load_data(str(test)).intent_examples
+    print(f">> training NLU model on {train} ({config})", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        model = train_nlu_model(config, train, Path(scratch))
+        train_seconds = time.perf_counter() - started
+        print(f">> parsing {len(examples)} test messages from {test}", flush=True)
+        predictions = asyncio.run(parse_all(model, examples))
+    threshold = fallback_threshold(config)
+    report, figures = build_report(predictions, threshold, train_seconds)
+    (out / "report.md").write_text(report)
+    (out / "predictions.json").write_text(
+        json.dumps([asdict(p) for p in predictions], ensure_ascii=False, indent=1)
+    )
+    write_confusion_matrix(predictions, sorted({p.expected for p in predictions}), out / "confusion_matrix.png")
+    (out / "summary.json").write_text(json.dumps(figures, indent=1))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description="Evaluate the NLU model on the test set.")
+    parser.add_argument("--config", type=Path, default=Path("config.yml"))
+    parser.add_argument("--train", type=Path, default=Path("data"))
+    parser.add_argument("--test", type=Path, default=Path("tests/nlu"))
+    parser.add_argument("--out", type=Path, default=Path("reports/nlu"))
+    args = parser.parse_args(argv)
+    figures = evaluate(args.config, args.train, args.test, args.out)
+    print(
+        f">> intent accuracy {figures['intent_accuracy']:.2%}, macro-F1 {figures['macro_f1']:.4f}, "
+        f"end-to-end {figures['end_to_end_accuracy']:.2%}; report in {args.out}/report.md"
+    )
+
+
+if __name__ == "__main__":
+    main()

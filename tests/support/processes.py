@@ -1,0 +1,108 @@
+"""Start project servers as real subprocesses on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    """A server subprocess and where it answers."""
+
+    name: str
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    startup_seconds: float
+
+    def log(self) -> str:
+        """Return what the server printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+def test_environment(**extra: str) -> dict[str, str]:
+    """Return the environment for a server started by a test."""
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def running_server(
+    name: str,
+    command: Sequence[str],
+    ready_url: str,
+    log_dir: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 180.0,
+) -> Iterator[RunningServer]:
+    """Run ``command`` until the ``with`` block ends; wait until ``ready_url`` answers 200."""
+    log_path = log_dir / f"{name}.log"
+    started = time.perf_counter()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            list(command),
+            cwd=PROJECT_ROOT,
+            env=env or test_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = RunningServer(name, ready_url.rsplit("/", 1)[0], process, log_path, 0.0)
+    try:
+        _wait_until_ready(server, ready_url, timeout)
+        server.startup_seconds = time.perf_counter() - started
+        yield server
+    finally:
+        _stop(process)
+
+
+def _wait_until_ready(server: RunningServer, url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited early:\n{server.log()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{server.name} not ready after {timeout:.0f} s:\n{server.log()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
