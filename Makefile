@@ -25,7 +25,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train run shell test test-fast lint validate nlu-eval bench lock clean
+.PHONY: help install spacy train seed db-upgrade serve run shell test lint validate nlu-eval bench lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,7 +60,16 @@ train: spacy ## Train the Rasa model unless one for the current inputs exists
 	  $(RASA) train --fixed-model-name $$(basename $$model .tar.gz) --out models; \
 	fi
 
-run: install $(DEV_ENV) train ## Install, train if needed, start Rasa (5005) and the action server (5055)
+seed: install ## Migrate the CRM and load the demo data + 2,000 generated customers (idempotent)
+	$(VENV)/bin/bot seed
+
+db-upgrade: install ## Apply the CRM schema migrations
+	$(VENV)/bin/bot db upgrade
+
+serve: install $(DEV_ENV) ## Run only the bot service (CRM API) on BOT_HOST:BOT_PORT
+	$(VENV)/bin/bot serve
+
+run: install $(DEV_ENV) train seed ## Install, train if needed, seed the CRM, start all servers
 	@echo ">> starting; chat with: curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Hallo\"}'"
 	MODEL=$(MODEL) $(VENV)/bin/honcho start -f Procfile
 

@@ -1,0 +1,124 @@
+"""The ``bot`` command: ``bot serve``, ``bot seed``, ``bot db upgrade``.
+
+Each subcommand is one ``_add_<name>`` function that registers its parser
+and handler; add new subcommands the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings, SettingsError, get_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``bot`` command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, get_settings()) or 0)
+    except SettingsError as error:
+        print(f"bot: {error}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="bot", description="Nordlicht assistant services.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_serve(commands)
+    _add_seed(commands)
+    _add_db(commands)
+    return parser
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="migrate the CRM, then run the bot service")
+    serve.add_argument("--host", help="interface (default: BOT_HOST)")
+    serve.add_argument("--port", type=int, help="port (default: BOT_PORT)")
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.crm.db import upgrade_database
+    from bot.web.app import create_app
+
+    settings.require_crm_api_token()
+    upgrade_database(settings.crm_database_url)
+    app = create_app(settings)
+    # ws="none": rasa pins websockets 10, which uvicorn's websocket support cannot use.
+    uvicorn.run(
+        app, host=args.host or settings.bot_host, port=args.port or settings.bot_port, ws="none"
+    )
+    return 0
+
+
+def _add_seed(commands: argparse._SubParsersAction) -> None:
+    seed = commands.add_parser("seed", help="migrate and fill the CRM with demo data")
+    seed.add_argument(
+        "--population", type=int, help="generated customers besides the demo ones (default 2000)"
+    )
+    seed.add_argument(
+        "--slot-weeks", type=int, help="weeks of workshop slots from today (default 6)"
+    )
+    seed.add_argument(
+        "--today", type=date.fromisoformat, help="first day of slots, YYYY-MM-DD (default today)"
+    )
+    seed.set_defaults(handler=_seed)
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.db import create_crm_engine, upgrade_database
+    from bot.crm.seed import seed_database
+
+    engine = create_crm_engine(settings.crm_database_url)
+    try:
+        upgrade_database(engine)
+        options = {"population": args.population, "slot_weeks": args.slot_weeks}
+        report = seed_database(
+            engine,
+            today=args.today,
+            progress=lambda message: print(f"seed: {message}", flush=True),
+            **{name: value for name, value in options.items() if value is not None},
+        )
+    finally:
+        engine.dispose()
+    size = _database_file_size(settings.crm_database_url)
+    where = f", {size / 1_000_000:.1f} MB on disk" if size is not None else ""
+    print(f"seed: done in {report.seconds:.1f} s{where}")
+    return 0
+
+
+def _add_db(commands: argparse._SubParsersAction) -> None:
+    db = commands.add_parser("db", help="CRM database maintenance")
+    actions = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = actions.add_parser("upgrade", help="apply all schema migrations")
+    upgrade.set_defaults(handler=_db_upgrade)
+
+
+def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.db import upgrade_database
+
+    upgrade_database(settings.crm_database_url)
+    print("db: schema is up to date")
+    return 0
+
+
+def _database_file_size(url: str) -> int | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    path = Path(parsed.database)
+    return path.stat().st_size if path.exists() else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

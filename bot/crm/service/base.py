@@ -1,0 +1,138 @@
+"""Transactions, clock and the lookups every CRM operation needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.crm.db import create_session_factory
+from bot.crm.enums import Channel
+from bot.crm.errors import CRMConflict, CRMUnavailable, CRMValidationError, CustomerNotFound
+from bot.crm.identifiers import normalize_customer_number
+from bot.crm.models import Customer, Interaction
+
+Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware."""
+
+NETWORK_TIMEZONE = ZoneInfo("Europe/Berlin")
+"""Wall-clock time of every workshop (DE, AT and CH share it)."""
+
+
+def system_clock() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def as_naive_utc(moment: datetime) -> datetime:
+    """Return ``moment`` as naive UTC; a naive value is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+class ServiceBase:
+    """Holds the session factory and the clock; opens transactions.
+
+    Args:
+        engine_or_session_factory: An engine, or a session factory bound to one.
+        clock: Source of the current time (injected in tests).
+
+    """
+
+    def __init__(
+        self,
+        engine_or_session_factory: Engine | sessionmaker,
+        clock: Clock = system_clock,
+    ) -> None:
+        if isinstance(engine_or_session_factory, Engine):
+            self._sessions = create_session_factory(engine_or_session_factory)
+        else:
+            self._sessions = engine_or_session_factory
+        self._clock = clock
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """Open a session for reads; database failures become CRMUnavailable."""
+        try:
+            with self._sessions() as session:
+                yield session
+        except IntegrityError as error:
+            raise CRMConflict(f"CRM write conflicts with stored data: {error.orig!r}") from error
+        except DBAPIError as error:
+            raise CRMUnavailable(f"CRM database failed: {error.orig!r}") from error
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """Open a transaction that commits on success and rolls back on any error."""
+        with self._reading() as session, session.begin():
+            yield session
+
+    def check_database(self) -> None:
+        """Run a trivial query.
+
+        Raises:
+            CRMUnavailable: The database cannot be reached.
+
+        """
+        with self._reading() as session:
+            session.execute(text("SELECT 1"))
+
+    def _now_utc(self) -> datetime:
+        """Return the current time as naive UTC (how interactions are stored)."""
+        return as_naive_utc(self._clock())
+
+    def _now_local(self) -> datetime:
+        """Return the current wall-clock time of the workshops (naive)."""
+        return self._clock().astimezone(NETWORK_TIMEZONE).replace(tzinfo=None)
+
+    @staticmethod
+    def _customer(session: Session, customer_number: str) -> Customer:
+        """Load a customer by any spelling of the number.
+
+        Raises:
+            CRMValidationError: The number is malformed.
+            CustomerNotFound: No such customer.
+
+        """
+        number = normalize_customer_number(customer_number)
+        if number is None:
+            raise CRMValidationError("customer_number must look like K-100001")
+        customer = session.execute(
+            select(Customer).where(Customer.customer_number == number)
+        ).scalar_one_or_none()
+        if customer is None:
+            raise CustomerNotFound(f"no customer {number}")
+        return customer
+
+    def _log(
+        self,
+        session: Session,
+        customer: Customer,
+        *,
+        channel: Channel,
+        topic: str | None,
+        summary: str,
+        conversation_id: str | None = None,
+        case_id: int | None = None,
+        details: dict | None = None,
+    ) -> Interaction:
+        """Add an entry to the customer's contact history (inside the caller's transaction)."""
+        interaction = Interaction(
+            customer_id=customer.id,
+            occurred_at=self._now_utc(),
+            channel=channel,
+            topic=topic,
+            summary=summary[:500],
+            conversation_id=conversation_id,
+            case_id=case_id,
+            details=details,
+        )
+        session.add(interaction)
+        return interaction

@@ -1,0 +1,220 @@
+"""Who the customer is and what they have: verification, profile, contact data."""
+
+from __future__ import annotations
+
+import hmac
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.crm import models, schemas
+from bot.crm.errors import CRMValidationError
+from bot.crm.identifiers import (
+    is_valid_postal_code,
+    normalize_customer_number,
+    normalize_postal_code,
+)
+from bot.crm.service import mapping
+from bot.crm.service.base import ServiceBase
+from bot.crm.service.recalls import recalls_for_vehicles
+
+RECENT_INTERACTIONS = 20
+_FIELD_LABELS = {
+    "street": "Straße",
+    "postal_code": "PLZ",
+    "city": "Ort",
+    "country": "Land",
+    "email": "E-Mail",
+    "phone": "Telefon",
+}
+_NO_SUCH_POSTAL_CODE = "\0"
+
+
+class CustomerOperations(ServiceBase):
+    """Verification, profile and contact data of customers."""
+
+    def verify_customer(self, customer_number: str, postal_code: str) -> schemas.VerificationResult:
+        """Check a customer number against the postal code on file.
+
+        The answer is the same for an unknown number and a wrong postal code,
+        and both paths do the same comparison, so neither answer nor timing
+        tells whether a number exists.
+
+        Args:
+            customer_number: Any spelling ("k100001", "100001").
+            postal_code: As typed ("80331", "CH-8001").
+
+        Returns:
+            ``verified`` and, when verified, the canonical customer number.
+
+        """
+        number = normalize_customer_number(customer_number)
+        stored = _NO_SUCH_POSTAL_CODE
+        if number is not None:
+            with self._reading() as session:
+                found = session.execute(
+                    select(models.Customer.postal_code).where(
+                        models.Customer.customer_number == number
+                    )
+                ).scalar_one_or_none()
+            stored = found or _NO_SUCH_POSTAL_CODE
+        given = normalize_postal_code(postal_code)
+        verified = hmac.compare_digest(stored.encode(), given.encode())
+        return schemas.VerificationResult(
+            verified=verified, customer_number=number if verified else None
+        )
+
+    def get_profile(self, customer_number: str) -> schemas.CustomerProfile:
+        """Return the customer with vehicles, orders, invoices, contracts and history.
+
+        Raises:
+            CustomerNotFound: No such customer.
+
+        """
+        with self._reading() as session:
+            customer = self._customer(session, customer_number)
+            vehicles = customer.vehicles
+            return schemas.CustomerProfile(
+                customer=mapping.customer(customer),
+                preferred_workshop=(
+                    mapping.workshop(customer.preferred_workshop)
+                    if customer.preferred_workshop
+                    else None
+                ),
+                vehicles=[mapping.vehicle(vehicle) for vehicle in vehicles],
+                orders=self._orders(session, customer),
+                invoices=self._invoices(session, customer),
+                contracts=self._contracts(session, customer),
+                appointments=self._appointments(session, customer),
+                cases=self._cases(session, customer),
+                recalls=recalls_for_vehicles(session, vehicles),
+                recent_interactions=self._interactions(session, customer, RECENT_INTERACTIONS),
+            )
+
+    def list_orders(self, customer_number: str) -> list[schemas.Order]:
+        """Return the customer's orders, newest first."""
+        with self._reading() as session:
+            return self._orders(session, self._customer(session, customer_number))
+
+    def list_invoices(self, customer_number: str) -> list[schemas.Invoice]:
+        """Return the customer's invoices, newest first."""
+        with self._reading() as session:
+            return self._invoices(session, self._customer(session, customer_number))
+
+    def list_contracts(self, customer_number: str) -> list[schemas.Contract]:
+        """Return the customer's contracts, newest first."""
+        with self._reading() as session:
+            return self._contracts(session, self._customer(session, customer_number))
+
+    def list_appointments(self, customer_number: str) -> list[schemas.Appointment]:
+        """Return the customer's appointments, latest first."""
+        with self._reading() as session:
+            return self._appointments(session, self._customer(session, customer_number))
+
+    def list_cases(self, customer_number: str) -> list[schemas.Case]:
+        """Return the customer's cases, newest first."""
+        with self._reading() as session:
+            return self._cases(session, self._customer(session, customer_number))
+
+    def list_interactions(self, customer_number: str, limit: int = 50) -> list[schemas.Interaction]:
+        """Return the customer's contact history, newest first."""
+        with self._reading() as session:
+            customer = self._customer(session, customer_number)
+            return self._interactions(session, customer, limit)
+
+    def update_contact(
+        self, customer_number: str, change: schemas.ContactChange
+    ) -> schemas.Customer:
+        """Change address, e-mail or phone; the old values go into the history.
+
+        Raises:
+            CustomerNotFound: No such customer.
+            CRMValidationError: The postal code does not fit the country.
+
+        """
+        with self._writing() as session:
+            customer = self._customer(session, customer_number)
+            wanted = change.changed_fields()
+            if "postal_code" in wanted:
+                country = wanted.get("country", customer.country.value)
+                if not is_valid_postal_code(country, wanted["postal_code"]):
+                    raise CRMValidationError(f"postal_code does not fit country {country}")
+            diff = {}
+            for field, new in wanted.items():
+                old = getattr(customer, field)
+                old = getattr(old, "value", old)
+                if old != new:
+                    diff[field] = {"old": old, "new": new}
+                    setattr(customer, field, new)
+            if diff:
+                labels = ", ".join(_FIELD_LABELS[field] for field in diff)
+                self._log(
+                    session,
+                    customer,
+                    channel=change.channel,
+                    topic="contact_change",
+                    summary=f"Kontaktdaten geändert: {labels}",
+                    conversation_id=change.conversation_id,
+                    details={"changes": diff},
+                )
+            session.flush()
+            return mapping.customer(customer)
+
+    # --- queries inside an open session -----------------------------------
+
+    @staticmethod
+    def _orders(session: Session, customer: models.Customer) -> list[schemas.Order]:
+        rows = session.execute(
+            select(models.Order)
+            .where(models.Order.customer_id == customer.id)
+            .order_by(models.Order.id.desc())
+        ).scalars()
+        return [mapping.order(row) for row in rows]
+
+    @staticmethod
+    def _invoices(session: Session, customer: models.Customer) -> list[schemas.Invoice]:
+        rows = session.execute(
+            select(models.Invoice)
+            .where(models.Invoice.customer_id == customer.id)
+            .order_by(models.Invoice.issued_on.desc(), models.Invoice.id.desc())
+        ).scalars()
+        return [mapping.invoice(row) for row in rows]
+
+    @staticmethod
+    def _contracts(session: Session, customer: models.Customer) -> list[schemas.Contract]:
+        rows = session.execute(
+            select(models.Contract)
+            .where(models.Contract.customer_id == customer.id)
+            .order_by(models.Contract.start_date.desc())
+        ).scalars()
+        return [mapping.contract(row) for row in rows]
+
+    @staticmethod
+    def _appointments(session: Session, customer: models.Customer) -> list[schemas.Appointment]:
+        rows = session.execute(
+            select(models.Appointment)
+            .where(models.Appointment.customer_id == customer.id)
+            .order_by(models.Appointment.starts_at.desc())
+        ).scalars()
+        return [mapping.appointment(row) for row in rows]
+
+    @staticmethod
+    def _cases(session: Session, customer: models.Customer) -> list[schemas.Case]:
+        rows = session.execute(
+            select(models.Case)
+            .where(models.Case.customer_id == customer.id)
+            .order_by(models.Case.opened_at.desc())
+        ).scalars()
+        return [mapping.case(row) for row in rows]
+
+    @staticmethod
+    def _interactions(
+        session: Session, customer: models.Customer, limit: int
+    ) -> list[schemas.Interaction]:
+        rows = session.execute(
+            select(models.Interaction)
+            .where(models.Interaction.customer_id == customer.id)
+            .order_by(models.Interaction.occurred_at.desc(), models.Interaction.id.desc())
+            .limit(limit)
+        ).scalars()
+        return [mapping.interaction(row) for row in rows]

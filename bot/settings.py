@@ -1,0 +1,173 @@
+"""Settings of the bot service, read once from the environment.
+
+Every module that needs configuration receives a :class:`Settings` object (or
+calls :func:`get_settings`); nothing else reads ``os.environ``. Secrets are
+wrapped in :class:`Secret` so that they never show up in logs or tracebacks.
+``.env.example`` in the project root documents every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite:///var/crm.db"
+
+
+class SettingsError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+class Secret:
+    """A string that never shows itself in ``repr``/``str``.
+
+    Args:
+        value: The secret value.
+
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret value; call this only where it is used."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True, repr=False)
+class Settings:
+    """All settings of the bot service.
+
+    Attributes:
+        crm_database_url: SQLAlchemy URL of the CRM database.
+        crm_api_url: Base URL of the CRM HTTP API (used by the client).
+        crm_api_token: Service-to-service bearer token of the CRM API.
+        customer_token_secret: Key for signed customer tokens.
+        bot_host: Interface the bot service listens on.
+        bot_port: Port the bot service listens on.
+        crm_timeout_seconds: Time limit of one CRM request attempt.
+
+    """
+
+    crm_database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'crm.db'}"
+    crm_api_url: str = "http://127.0.0.1:8000"
+    crm_api_token: Secret | None = None
+    customer_token_secret: Secret | None = None
+    bot_host: str = "127.0.0.1"
+    bot_port: int = 8000
+    crm_timeout_seconds: float = 1.2
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build the settings from environment variables.
+
+        Args:
+            environ: The variables to read; defaults to ``os.environ``.
+
+        Returns:
+            The settings.
+
+        Raises:
+            SettingsError: A variable holds a malformed value.
+
+        """
+        env = os.environ if environ is None else environ
+        return cls(
+            crm_database_url=_database_url(env.get("CRM_DATABASE_URL") or DEFAULT_DATABASE_URL),
+            crm_api_url=(env.get("CRM_API_URL") or cls.crm_api_url).rstrip("/"),
+            crm_api_token=_secret(env.get("CRM_API_TOKEN")),
+            customer_token_secret=_secret(env.get("CUSTOMER_TOKEN_SECRET")),
+            bot_host=env.get("BOT_HOST") or cls.bot_host,
+            bot_port=_port(env.get("BOT_PORT"), cls.bot_port),
+            crm_timeout_seconds=_number(env, "CRM_TIMEOUT_SECONDS", cls.crm_timeout_seconds),
+        )
+
+    def require_crm_api_token(self) -> Secret:
+        """Return the CRM API token, or fail loudly when it is not set.
+
+        Raises:
+            SettingsError: CRM_API_TOKEN is missing or empty.
+
+        """
+        if not self.crm_api_token:
+            raise SettingsError(
+                "CRM_API_TOKEN is not set. The CRM API and its client need a shared "
+                "bearer token: set CRM_API_TOKEN in the environment (see .env.example; "
+                "`make` writes a development token to var/dev.env)."
+            )
+        return self.crm_api_token
+
+    def __repr__(self) -> str:
+        url = make_url(self.crm_database_url).render_as_string(hide_password=True)
+        return (
+            f"Settings(crm_database_url={url!r}, crm_api_url={self.crm_api_url!r}, "
+            f"crm_api_token={self.crm_api_token!r}, "
+            f"customer_token_secret={self.customer_token_secret!r}, "
+            f"bot_host={self.bot_host!r}, bot_port={self.bot_port!r}, "
+            f"crm_timeout_seconds={self.crm_timeout_seconds!r})"
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the settings of this process, read from the environment once."""
+    return Settings.from_env()
+
+
+def _secret(value: str | None) -> Secret | None:
+    return Secret(value) if value else None
+
+
+def _number(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{key} must be positive, got {raw!r}")
+    return value
+
+
+def _port(raw: str | None, default: int) -> int:
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"BOT_PORT must be a port number (1-65535), got {raw!r}")
+    return int(raw)
+
+
+def _database_url(url: str) -> str:
+    """Resolve a relative SQLite path against the project root."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if not path.is_absolute():
+            return parsed.set(database=str(PROJECT_ROOT / path)).render_as_string(
+                hide_password=False
+            )
+    return url

@@ -1,0 +1,75 @@
+"""The app factory of the bot service (port 8000).
+
+``create_app`` mounts the CRM API and any further routers (agent desk,
+website) that later features pass in, and serves ``GET /healthz``.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from bot.crm import schemas
+from bot.crm.api import crm_error_response, crm_router
+from bot.crm.db import create_crm_engine
+from bot.crm.errors import CRMError, CRMUnavailable
+from bot.crm.service import CRMService
+from bot.settings import Settings
+
+
+def create_app(
+    settings: Settings,
+    *,
+    crm_service: CRMService | None = None,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    """Build the bot service.
+
+    Args:
+        settings: The service settings; CRM_API_TOKEN must be set.
+        crm_service: The CRM to expose; by default one over
+            ``settings.crm_database_url`` (its engine is closed on shutdown).
+        routers: Further routers to mount (agent desk, website, ...).
+
+    Returns:
+        The ASGI app.
+
+    Raises:
+        SettingsError: CRM_API_TOKEN is missing.
+
+    """
+    token = settings.require_crm_api_token()
+    engine = None
+    if crm_service is None:
+        engine = create_crm_engine(settings.crm_database_url)
+        crm_service = CRMService(engine)
+    service = crm_service
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Nordlicht bot service",
+        description="CRM API of the Nordlicht Automobile customer-service assistant.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(CRMError, crm_error_response)
+
+    @app.get("/healthz", summary="Liveness and database check", response_model=schemas.Health)
+    def healthz() -> JSONResponse | schemas.Health:
+        try:
+            service.check_database()
+        except CRMUnavailable:
+            body = schemas.Health(status="degraded", database="unavailable")
+            return JSONResponse(status_code=503, content=body.dict())
+        return schemas.Health(status="ok", database="ok")
+
+    app.include_router(crm_router(service, token))
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,56 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from bot.crm.db import create_crm_engine, upgrade_database
+from bot.crm.models import Base
+
+
+def test_fresh_database_is_migrated_to_match_the_models(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'crm.db'}"  # the folder is created too
+    upgrade_database(url)
+    upgrade_database(url)  # a second run is a no-op
+    engine = create_crm_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        assert compare_metadata(context, Base.metadata) == []
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        )
+        counters = dict(
+            connection.execute(text("SELECT name, last_value FROM number_counters")).all()
+        )
+    engine.dispose()
+    assert counters == {"case": 2_000_000, "appointment": 2_000_000}
+
+
+@pytest.mark.postgres
+def test_postgres_schema_matches_the_models(crm_postgres) -> None:
+    name = crm_postgres.create("migrations")
+    engine = create_crm_engine(crm_postgres.url(name))
+    try:
+        upgrade_database(engine)
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+        crm_postgres.drop(name)
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_foreign_keys_are_enforced_on_sqlite(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    upgrade_database(url)
+    engine = create_crm_engine(url)
+    with pytest.raises(Exception, match="FOREIGN KEY"), engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO vehicles (customer_id, vin, model) VALUES (4711, 'WNL0X', 'Vela e')")
+        )
+    engine.dispose()

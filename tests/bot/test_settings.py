@@ -1,0 +1,82 @@
+"""Settings come from the environment once; secrets never show."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Secret, Settings, SettingsError, get_settings
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.crm_database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'crm.db'}"
+    assert (settings.crm_api_url, settings.bot_host, settings.bot_port) == (
+        "http://127.0.0.1:8000",
+        "127.0.0.1",
+        8000,
+    )
+    assert settings.crm_timeout_seconds == 1.2
+    assert settings.crm_api_token is None and settings.customer_token_secret is None
+
+
+def test_values_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "CRM_DATABASE_URL": "postgresql+psycopg2://crm:pw@db:5432/crm",
+            "CRM_API_URL": "http://bot:8000/",
+            "CRM_API_TOKEN": "s3cret-token",
+            "CUSTOMER_TOKEN_SECRET": "other-secret",
+            "BOT_HOST": "0.0.0.0",
+            "BOT_PORT": "9000",
+            "CRM_TIMEOUT_SECONDS": "0.8",
+        }
+    )
+    assert settings.crm_api_url == "http://bot:8000"
+    assert settings.require_crm_api_token().reveal() == "s3cret-token"
+    assert (settings.bot_host, settings.bot_port, settings.crm_timeout_seconds) == (
+        "0.0.0.0",
+        9000,
+        0.8,
+    )
+    shown = repr(settings) + str(settings)
+    assert "s3cret-token" not in shown and "other-secret" not in shown and ":pw@" not in shown
+    assert "Secret('**********')" in shown
+
+
+def test_relative_sqlite_paths_are_anchored_at_the_project_root() -> None:
+    settings = Settings.from_env({"CRM_DATABASE_URL": "sqlite:///var/other.db"})
+    assert settings.crm_database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'other.db'}"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("BOT_PORT", "http"),
+        ("BOT_PORT", "70000"),
+        ("CRM_TIMEOUT_SECONDS", "-1"),
+        ("CRM_TIMEOUT_SECONDS", "x"),
+    ],
+)
+def test_malformed_values_fail_loudly(key: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=key):
+        Settings.from_env({key: value})
+
+
+def test_missing_token_fails_with_a_clear_message() -> None:
+    with pytest.raises(SettingsError, match="CRM_API_TOKEN is not set"):
+        Settings.from_env({"CRM_API_TOKEN": ""}).require_crm_api_token()
+
+
+def test_settings_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    get_settings.cache_clear()
+    monkeypatch.setenv("BOT_PORT", "8123")
+    first = get_settings()
+    monkeypatch.setenv("BOT_PORT", "8124")
+    assert get_settings() is first and first.bot_port == 8123
+    get_settings.cache_clear()
+
+
+def test_secret_hides_its_value() -> None:
+    secret = Secret("hunter2")
+    assert "hunter2" not in f"{secret} {secret!r}"
+    assert secret.reveal() == "hunter2" and secret == Secret("hunter2")
