@@ -44,6 +44,10 @@ class RunningServer:
 def test_environment(**extra: str) -> dict[str, str]:
     """Return the environment for a server started by a test."""
     env = dict(os.environ)
+    for name in ("CHAT_SESSION_SECRET", "FACEBOOK_APP_SECRET"):
+        env.setdefault(name, f"test-{name.lower()}-0123456789abcdef0123456789")
+    env.setdefault("FACEBOOK_VERIFY_TOKEN", "test-verify-token")
+    env.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "test-page-token")
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",

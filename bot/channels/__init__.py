@@ -1,0 +1,1 @@
+"""Rasa input/output channels: Facebook Messenger and the website socket.io chat."""
