@@ -9,10 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 
 class ActionRequestHuman(Action):
-    """Tell the customer that a human takes over.
+    """Hand the conversation to a human.
 
-    Extension point: the escalation with the full context package (issue
-    "Escalation to a human") is created here.
+    The rules say ``utter_handoff_requested`` first, so the customer gets an
+    answer even when the action server is unreachable. Extension point: the
+    escalation with the full context package (issue "Escalation to a human")
+    is created here.
     """
 
     def name(self) -> str:
@@ -25,6 +27,5 @@ class ActionRequestHuman(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
-        """Announce the handoff."""
-        dispatcher.utter_message(response="utter_handoff_requested")
+        """Record the handoff request (nothing to record yet)."""
         return []

@@ -8,8 +8,9 @@ def make_tracker(sender: str = "t1") -> Tracker:
     return Tracker(sender, {}, {"intent": {"name": "request_human"}}, [], False, None, {}, "action_listen")
 
 
-async def test_request_human_announces_the_handoff() -> None:
+async def test_request_human_runs_without_speaking_itself() -> None:
+    # the rule says utter_handoff_requested before the action, so the answer
+    # does not depend on the action server
     dispatcher = CollectingDispatcher()
-    events = await ActionRequestHuman().run(dispatcher, make_tracker(), {})
-    assert events == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_requested"]
+    assert await ActionRequestHuman().run(dispatcher, make_tracker(), {}) == []
+    assert dispatcher.messages == []

@@ -35,10 +35,22 @@ def test_greeting_is_answered_in_german(rasa_server, sender: str) -> None:
     assert any(word in answer for word in ("Guten Tag", "Hallo"))
 
 
-def test_request_for_a_human_runs_the_custom_action(rasa_server, sender: str) -> None:
+def tracker_events(rasa_server, sender: str) -> list[dict]:
+    response = httpx.get(
+        f"{rasa_server.url}/conversations/{sender}/tracker",
+        params={"token": rasa_server.token},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    return response.json()["events"]
+
+
+def test_request_for_a_human_is_answered_and_runs_the_custom_action(rasa_server, sender: str) -> None:
     answer = texts(say(rasa_server, sender, "Ich möchte bitte mit einem Mitarbeiter sprechen"))
     assert "Mitarbeiterin oder einem Mitarbeiter" in answer
-    assert "nichts wiederholen" in answer  # utter_handoff_requested, sent by the action server
+    assert "nichts wiederholen" in answer
+    actions = [e["name"] for e in tracker_events(rasa_server, sender) if e["event"] == "action"]
+    assert actions[-3:] == ["utter_handoff_requested", "action_request_human", "action_listen"]
 
 
 def test_two_fallbacks_in_a_row_offer_a_human_with_buttons(rasa_server, sender: str) -> None:
@@ -61,11 +73,6 @@ def test_tracker_is_protected_by_the_api_token(rasa_server, sender: str) -> None
     say(rasa_server, sender, "Hallo")
     denied = httpx.get(f"{rasa_server.url}/conversations/{sender}/tracker", timeout=10)
     assert denied.status_code == 401
-    allowed = httpx.get(
-        f"{rasa_server.url}/conversations/{sender}/tracker",
-        params={"token": rasa_server.token},
-        timeout=10,
-    )
-    assert allowed.status_code == 200
-    intents = [e["parse_data"]["intent"]["name"] for e in allowed.json()["events"] if e["event"] == "user"]
+    events = tracker_events(rasa_server, sender)
+    intents = [e["parse_data"]["intent"]["name"] for e in events if e["event"] == "user"]
     assert intents == ["greet"]
