@@ -25,6 +25,7 @@ from typing import Any
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+LEARNED_ENTITY_EXTRACTORS = {"DIETClassifier", "CRFEntityExtractor"}
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
@@ -76,7 +77,7 @@ async def parse_all(model_path: Path, examples: Sequence[Any]) -> list[Predictio
                 predicted_entities=sorted(
                     (e["entity"], text[e["start"] : e["end"]])
                     for e in result.get("entities", [])
-                    if e.get("extractor") == "DIETClassifier"
+                    if e.get("extractor") in LEARNED_ENTITY_EXTRACTORS
                 ),
             )
         )
