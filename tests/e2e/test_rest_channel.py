@@ -54,14 +54,23 @@ def test_request_for_a_human_is_answered_and_runs_the_custom_action(rasa_server,
 
 
 def test_two_fallbacks_in_a_row_offer_a_human_with_buttons(rasa_server, sender: str) -> None:
-    first = say(rasa_server, sender, "qwrzt plomf xyvv")
-    assert "nicht" in texts(first) and "verstanden" in texts(first)
-    second = say(rasa_server, sender, "blarg fnord quux")
+    # "/nlu_fallback" is what the FallbackClassifier turns an unsure message
+    # into; sent directly, it makes the dialogue path deterministic.
+    first = texts(say(rasa_server, sender, "/nlu_fallback"))
+    assert "nicht" in first and "verstanden" in first
+    second = say(rasa_server, sender, "/nlu_fallback")
     assert "verbinden" in texts(second)
     buttons = [b["payload"] for m in second for b in m.get("buttons", [])]
     assert buttons == ["/affirm", "/deny"]
     accepted = say(rasa_server, sender, "/affirm")
     assert "nichts wiederholen" in texts(accepted)
+
+
+@pytest.mark.parametrize("gibberish", ["qwrzt plomf xyvv", "asdf jklö", "???"])
+def test_gibberish_never_starts_a_journey(rasa_server, sender: str, gibberish: str) -> None:
+    say(rasa_server, sender, gibberish)
+    actions = [e["name"] for e in tracker_events(rasa_server, sender) if e["event"] == "action"]
+    assert actions[-2] in {"utter_out_of_scope", "utter_ask_rephrase"}
 
 
 def test_breakdown_gets_the_hotline(rasa_server, sender: str) -> None:
