@@ -41,7 +41,7 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
-def test_environment(**extra: str) -> dict[str, str]:
+def server_environment(**extra: str) -> dict[str, str]:
     """Return the environment for a server started by a test."""
     env = dict(os.environ)
     for name in ("CHAT_SESSION_SECRET", "FACEBOOK_APP_SECRET"):
@@ -73,7 +73,7 @@ def running_server(
         process = subprocess.Popen(
             list(command),
             cwd=PROJECT_ROOT,
-            env=env or test_environment(),
+            env=env or server_environment(),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -23,12 +23,12 @@ from sqlalchemy.engine import Engine
 from bot.crm.db import create_crm_engine, upgrade_database
 from bot.crm.seed import seed_database
 from bot.crm.service import CRMService
+from tests.support.postgres import PG_HOST, PG_PORT, PostgresServer
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 """09:00 in Munich, Vienna and Zurich on the demo's "today"."""
 SMALL_POPULATION = 20
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
 
 def fixed_clock() -> datetime:
@@ -42,50 +42,11 @@ def seed_small(engine: Engine, population: int = SMALL_POPULATION) -> None:
     seed_database(engine, population=population, today=TODAY)
 
 
-class PostgresServer:
-    """Creates and drops this session's databases on the local PostgreSQL."""
-
-    def __init__(self) -> None:
-        import psycopg2
-
-        self._connection = psycopg2.connect(
-            host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3
-        )
-        self._connection.autocommit = True
-        self.prefix = f"crm_test_{uuid.uuid4().hex[:10]}"
-        self._created: list[str] = []
-
-    def url(self, name: str) -> str:
-        """Return the SQLAlchemy URL of database ``name``."""
-        return f"postgresql+psycopg2://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
-
-    def create(self, suffix: str, template: str | None = None) -> str:
-        """Create ``<prefix>_<suffix>`` (optionally as a copy of ``template``)."""
-        name = f"{self.prefix}_{suffix}"
-        copy = f" TEMPLATE {template}" if template else ""
-        with self._connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"{copy}')
-        self._created.append(name)
-        return name
-
-    def drop(self, name: str) -> None:
-        """Drop one of this session's databases."""
-        with self._connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self._created.remove(name)
-
-    def close(self) -> None:
-        """Drop every database still left and disconnect."""
-        for name in reversed(list(self._created)):
-            self.drop(name)
-        self._connection.close()
-
-
 @pytest.fixture(scope="session")
 def crm_postgres() -> Iterator[PostgresServer]:
     """The local PostgreSQL server, or a skip (a failure on CI) when it is down."""
     try:
-        server = PostgresServer()
+        server = PostgresServer(prefix="crm_test")
     except Exception as error:  # psycopg2.OperationalError, or psycopg2 missing
         reason = f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: {error}".strip()
         if os.environ.get("CI"):

@@ -1,0 +1,168 @@
+"""The production endpoints (endpoints.production.yml) on the real services.
+
+Rasa keeps conversations in PostgreSQL, takes its locks in Redis and
+publishes events to RabbitMQ; a conversation survives a restart of the Rasa
+server. The services run on every machine of this project and in CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, PostgresServer
+from tests.support.processes import (
+    PROJECT_ROOT,
+    VENV_BIN,
+    free_port,
+    running_server,
+    server_environment,
+)
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.postgres]
+
+TOKEN = "test-production-token"
+
+
+def _required(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def tracker_database() -> Iterator[tuple[PostgresServer, str]]:
+    try:
+        server = PostgresServer(prefix="rasa_test")
+    except Exception as error:
+        _required(f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: {error}")
+    name = server.create("tracker")
+    yield server, name
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def queue_name() -> str:
+    return f"nordlicht_test_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="module")
+def production_env(
+    tracker_database, queue_name: str, action_server, tmp_path_factory
+) -> dict[str, str]:
+    _, database = tracker_database
+    endpoints = (PROJECT_ROOT / "endpoints.production.yml").read_text()
+    # one queue per test run, so the test reads only its own events
+    config = tmp_path_factory.mktemp("prod") / "endpoints.yml"
+    config.write_text(endpoints.replace("nordlicht_events", queue_name))
+    return server_environment(
+        ACTION_SERVER_URL=f"{action_server.url}/webhook",
+        RASA_TRACKER_DB_HOST=PG_HOST,
+        RASA_TRACKER_DB_PORT=str(PG_PORT),
+        RASA_TRACKER_DB_NAME=database,
+        RASA_TRACKER_DB_USER=PG_USER,
+        RASA_TRACKER_DB_PASSWORD="",
+        REDIS_HOST="127.0.0.1",
+        REDIS_PORT="6379",
+        REDIS_LOCK_DB="3",
+        REDIS_PASSWORD="",
+        RABBITMQ_HOST="127.0.0.1",
+        RABBITMQ_PORT="5672",
+        RABBITMQ_USER="guest",
+        RABBITMQ_PASSWORD="guest",
+        ENDPOINTS_FILE=str(config),
+    )
+
+
+def start_rasa(model_path: Path, env: dict[str, str], logs: Path, name: str):
+    port = free_port()
+    return running_server(
+        name,
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(model_path),
+            "--port",
+            str(port),
+            "--enable-api",
+            "--auth-token",
+            TOKEN,
+            "--endpoints",
+            env["ENDPOINTS_FILE"],
+        ],
+        f"http://127.0.0.1:{port}/status?token={TOKEN}",
+        logs,
+        env=env,
+    )
+
+
+def user_texts(url: str, sender: str) -> list[str]:
+    tracker = httpx.get(
+        f"{url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=10
+    )
+    assert tracker.status_code == 200
+    return [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
+
+
+async def drain(queue_name: str) -> list[dict]:
+    import aio_pika
+
+    connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
+    events = []
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(queue_name, durable=True)
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            events.append(json.loads(message.body))
+        await queue.delete(if_unused=False, if_empty=False)
+    return events
+
+
+def test_conversation_is_stored_locked_published_and_survives_a_restart(
+    model_path: Path,
+    production_env: dict[str, str],
+    server_logs: Path,
+    tracker_database,
+    queue_name: str,
+) -> None:
+    sender = f"prod-{uuid.uuid4().hex[:8]}"
+    with start_rasa(model_path, production_env, server_logs, "rasa-prod-1") as rasa:
+        reply = httpx.post(
+            f"{rasa.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "Hallo"},
+            timeout=30,
+        )
+        assert reply.status_code == 200 and reply.json()
+    with start_rasa(model_path, production_env, server_logs, "rasa-prod-2") as rasa:
+        assert user_texts(rasa.url, sender) == ["Hallo"]  # read back from PostgreSQL
+        httpx.post(
+            f"{rasa.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "Danke"},
+            timeout=30,
+        )
+        assert user_texts(rasa.url, sender) == ["Hallo", "Danke"]
+
+    import psycopg2
+
+    _, database = tracker_database
+    with (
+        psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=database) as db,
+        db.cursor() as cur,
+    ):
+        cur.execute(
+            "SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'", (sender,)
+        )
+        assert cur.fetchone()[0] == 2
+
+    published = asyncio.run(drain(queue_name))
+    mine = [e for e in published if e.get("sender_id") == sender]
+    assert [e.get("text") for e in mine if e["event"] == "user"] == ["Hallo", "Danke"]
+    assert any(e["event"] == "bot" for e in mine)
