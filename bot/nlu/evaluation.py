@@ -3,7 +3,9 @@
 Trains an NLU-only model on the training data with the project's
 ``config.yml``, parses every test message and writes to the output folder:
 ``report.md`` (accuracy, macro-F1, per-intent table, fallback threshold
-sweep, entity scores), ``predictions.json`` and ``confusion_matrix.png``.
+sweep, entity scores), ``predictions.json`` and ``confusion_matrix.png``. A perturbed copy of the
+test set (typos, no umlauts, lower case, no punctuation; ``bot.nlu.perturb``)
+measures robustness, and every parse is timed.
 
 Two intent figures are reported: the classifier's own top intent
 (``intent_ranking`` without ``nlu_fallback``), and the end-to-end result in
@@ -26,6 +28,7 @@ from typing import Any
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 LEARNED_ENTITY_EXTRACTORS = {"DIETClassifier", "CRFEntityExtractor"}
+PERTURB_SEED = 2026
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
@@ -40,6 +43,7 @@ class Prediction:
     final: str  # what the pipeline returned, nlu_fallback included
     expected_entities: list[tuple[str, str]]
     predicted_entities: list[tuple[str, str]]
+    milliseconds: float = 0.0
 
 
 def train_nlu_model(config: Path, train_data: Path, out_dir: Path) -> Path:
@@ -57,10 +61,13 @@ async def parse_all(model_path: Path, examples: Sequence[Any]) -> list[Predictio
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model_path))
+    await agent.parse_message("Hallo")  # the first parse pays for lazy set-up
     predictions = []
     for example in examples:
         text = example.get("text")
+        started = time.perf_counter()
         result = await agent.parse_message(text)
+        milliseconds = (time.perf_counter() - started) * 1000
         ranking = [r for r in result["intent_ranking"] if r["name"] != FALLBACK_INTENT]
         top = ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 0.0}
         predictions.append(
@@ -71,14 +78,14 @@ async def parse_all(model_path: Path, examples: Sequence[Any]) -> list[Predictio
                 confidence=float(top["confidence"]),
                 final=result["intent"]["name"],
                 expected_entities=sorted(
-                    (e["entity"], text[e["start"] : e["end"]])
-                    for e in example.get("entities", [])
+                    (e["entity"], text[e["start"] : e["end"]]) for e in example.get("entities", [])
                 ),
                 predicted_entities=sorted(
                     (e["entity"], text[e["start"] : e["end"]])
                     for e in result.get("entities", [])
                     if e.get("extractor") in LEARNED_ENTITY_EXTRACTORS
                 ),
+                milliseconds=milliseconds,
             )
         )
     return predictions
@@ -132,7 +139,9 @@ def _mean(values: Any) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def write_confusion_matrix(predictions: Sequence[Prediction], labels: list[str], path: Path) -> None:
+def write_confusion_matrix(
+    predictions: Sequence[Prediction], labels: list[str], path: Path
+) -> None:
     """Save the intent confusion matrix as a PNG."""
     import matplotlib
 
@@ -160,23 +169,44 @@ def write_confusion_matrix(predictions: Sequence[Prediction], labels: list[str],
     plt.close(fig)
 
 
+def intent_figures(predictions: Sequence[Prediction]) -> dict[str, float]:
+    """Return intent accuracy and macro-F1 of the classifier's top intent."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    expected = [p.expected for p in predictions]
+    predicted = [p.predicted for p in predictions]
+    return {
+        "intent_accuracy": accuracy_score(expected, predicted),
+        "macro_f1": f1_score(expected, predicted, labels=sorted(set(expected)), average="macro"),
+    }
+
+
 def build_report(
-    predictions: Sequence[Prediction], threshold: float, train_seconds: float
+    predictions: Sequence[Prediction],
+    threshold: float,
+    train_seconds: float,
+    perturbed: Sequence[Prediction] = (),
 ) -> tuple[str, dict[str, Any]]:
     """Return the Markdown report and the headline figures."""
-    from sklearn.metrics import accuracy_score, classification_report, f1_score
+    from sklearn.metrics import classification_report
 
     expected = [p.expected for p in predictions]
     predicted = [p.predicted for p in predictions]
     labels = sorted(set(expected))
-    figures = {
+    latencies = sorted(p.milliseconds for p in predictions)
+    figures: dict[str, Any] = {
         "examples": len(predictions),
-        "intent_accuracy": accuracy_score(expected, predicted),
-        "macro_f1": f1_score(expected, predicted, labels=labels, average="macro"),
+        **intent_figures(predictions),
         "end_to_end_accuracy": _mean(end_to_end_correct(p, threshold) for p in predictions),
         "fallback_threshold": threshold,
         "train_seconds": round(train_seconds, 1),
+        "parse_ms_median": latencies[len(latencies) // 2] if latencies else 0.0,
+        "parse_ms_p95": latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
     }
+    if perturbed:
+        noisy = intent_figures(perturbed)
+        figures["perturbed_intent_accuracy"] = noisy["intent_accuracy"]
+        figures["perturbed_macro_f1"] = noisy["macro_f1"]
     per_intent = classification_report(
         expected, predicted, labels=labels, output_dict=True, zero_division=0
     )
@@ -186,9 +216,10 @@ def build_report(
         f"- examples: {figures['examples']}",
         f"- intent accuracy (classifier): {figures['intent_accuracy']:.2%}",
         f"- macro-F1: {figures['macro_f1']:.4f}",
-        f"- end-to-end accuracy with fallback at {threshold}: "
-        f"{figures['end_to_end_accuracy']:.2%}",
+        f"- end-to-end accuracy with fallback at {threshold}: {figures['end_to_end_accuracy']:.2%}",
         f"- training time: {figures['train_seconds']} s",
+        f"- one parse in process: median {figures['parse_ms_median']:.1f} ms, "
+        f"p95 {figures['parse_ms_p95']:.1f} ms",
         "",
         "## Per intent",
         "",
@@ -213,8 +244,28 @@ def build_report(
             f"| {row['threshold']:.2f} | {row['end_to_end_accuracy']:.2%} "
             f"| {row['in_scope_fallback_rate']:.2%} | {row['oos_caught']:.2%} |"
         )
+    if perturbed:
+        drop = figures["intent_accuracy"] - figures["perturbed_intent_accuracy"]
+        lines += [
+            "",
+            f"## Robustness: perturbed copy (seed {PERTURB_SEED})",
+            "",
+            "Typos by keyboard neighbourhood, no umlauts, lower case, no punctuation.",
+            "",
+            f"- intent accuracy: {figures['perturbed_intent_accuracy']:.2%} "
+            f"({drop * 100:.2f} points below the clean set)",
+            f"- macro-F1: {figures['perturbed_macro_f1']:.4f}",
+            "",
+            "| perturbed example | expected | predicted |",
+            "| --- | --- | --- |",
+        ]
+        for p in list(perturbed)[:8]:
+            lines.append(f"| {p.text} | {p.expected} | {p.predicted} |")
     lines += ["", "## Learned entities (exact span)", ""]
-    lines += ["| entity | precision | recall | F1 | support |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "| entity | precision | recall | F1 | support |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for entity, s in entity_scores(predictions).items():
         lines.append(
             f"| {entity} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} "
@@ -244,8 +295,14 @@ def evaluate(config: Path, train: Path, test: Path, out: Path) -> dict[str, Any]
     """Train, evaluate and write the reports; return the headline figures."""
     from rasa.shared.nlu.training_data.loading import load_data
 
+    from bot.nlu.perturb import perturb
+
     out.mkdir(parents=True, exist_ok=True)
     examples = load_data(str(test)).intent_examples
+    noisy = [
+        {"text": perturb(e.get("text"), PERTURB_SEED), "intent": e.get("intent"), "entities": []}
+        for e in examples
+    ]
     print(f">> training NLU model on {train} ({config})", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
@@ -253,13 +310,17 @@ def evaluate(config: Path, train: Path, test: Path, out: Path) -> dict[str, Any]
         train_seconds = time.perf_counter() - started
         print(f">> parsing {len(examples)} test messages from {test}", flush=True)
         predictions = asyncio.run(parse_all(model, examples))
+        print(f">> parsing their {len(noisy)} perturbed copies", flush=True)
+        perturbed = asyncio.run(parse_all(model, noisy))
     threshold = fallback_threshold(config)
-    report, figures = build_report(predictions, threshold, train_seconds)
+    report, figures = build_report(predictions, threshold, train_seconds, perturbed)
     (out / "report.md").write_text(report)
     (out / "predictions.json").write_text(
         json.dumps([asdict(p) for p in predictions], ensure_ascii=False, indent=1)
     )
-    write_confusion_matrix(predictions, sorted({p.expected for p in predictions}), out / "confusion_matrix.png")
+    write_confusion_matrix(
+        predictions, sorted({p.expected for p in predictions}), out / "confusion_matrix.png"
+    )
     (out / "summary.json").write_text(json.dumps(figures, indent=1))
     return figures
 
@@ -275,7 +336,8 @@ def main(argv: list[str] | None = None) -> None:
     figures = evaluate(args.config, args.train, args.test, args.out)
     print(
         f">> intent accuracy {figures['intent_accuracy']:.2%}, macro-F1 {figures['macro_f1']:.4f}, "
-        f"end-to-end {figures['end_to_end_accuracy']:.2%}; report in {args.out}/report.md"
+        f"end-to-end {figures['end_to_end_accuracy']:.2%}, perturbed "
+        f"{figures['perturbed_intent_accuracy']:.2%}; report in {args.out}/report.md"
     )
 
 
