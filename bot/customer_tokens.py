@@ -30,6 +30,7 @@ def issue_customer_token(
 
     Raises:
         ValueError: the customer number is malformed or the secret too short.
+
     """
     number = normalize_customer_number(customer_number)
     if number is None:

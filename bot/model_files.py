@@ -2,8 +2,9 @@
 
 A model is current when its file name carries the fingerprint of everything
 that shapes it: ``config.yml``, ``domain.yml``, the training data under
-``data/``, our own NLU components and the spaCy pipeline builder. ``make train`` trains only when no model
-with the current fingerprint exists; servers and tests load exactly that file.
+``data/``, our own NLU components and the spaCy pipeline builder.
+``make train`` trains only when no model with the current fingerprint exists;
+servers and tests load exactly that file.
 
 Usage: ``python -m bot.model_files [PROJECT_ROOT]`` prints the model path.
 """

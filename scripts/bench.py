@@ -38,8 +38,12 @@ def rss_mb(pid: int) -> float:
     """Return the resident memory of a process and its children in MiB."""
     import subprocess
 
-    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
-                         capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     return sum(int(v) for v in out.split()) / 1024
 
 
@@ -79,38 +83,91 @@ def main() -> int:
     results: dict[str, float] = {}
     aport, rport, token = free_port(), free_port(), "bench-token"
     print(">> starting the action server", flush=True)
-    with running_server("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(aport),
-                                    "--actions", "actions"],
-                        f"http://127.0.0.1:{aport}/health", logs) as actions:
+    with running_server(
+        "actions",
+        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(aport), "--actions", "actions"],
+        f"http://127.0.0.1:{aport}/health",
+        logs,
+    ) as actions:
         results["actions_startup_s"] = actions.startup_seconds
         endpoints = logs / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "{actions.url}/webhook"\n')
         print(">> starting the Rasa server", flush=True)
-        with running_server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(model),
-                                     "--port", str(rport), "--enable-api", "--auth-token", token,
-                                     "--endpoints", str(endpoints)],
-                            f"http://127.0.0.1:{rport}/status?token={token}", logs) as rasa:
+        with running_server(
+            "rasa",
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(rport),
+                "--enable-api",
+                "--auth-token",
+                token,
+                "--endpoints",
+                str(endpoints),
+            ],
+            f"http://127.0.0.1:{rport}/status?token={token}",
+            logs,
+        ) as rasa:
             results["rasa_startup_s"] = rasa.startup_seconds
             results["rasa_rss_mb"] = rss_mb(rasa.process.pid)
             with httpx.Client(base_url=rasa.url, timeout=30, params={"token": token}) as client:
                 client.post("/model/parse", json={"text": "Hallo"})  # warm-up
                 print(f">> {len(messages)} parses", flush=True)
-                parses = [timed_ms(lambda m=m: client.post("/model/parse", json={"text": m}))
-                          for m in messages]
+                parses = [
+                    timed_ms(lambda m=m: client.post("/model/parse", json={"text": m}))
+                    for m in messages
+                ]
                 print(f">> {args.turns} turns", flush=True)
-                turns = [timed_ms(lambda i=i: client.post(
+                turns = [
+                    timed_ms(
+                        lambda i=i: client.post(
                             "/webhooks/rest/webhook",
-                            json={"sender": f"bench-{i % 20}", "message": messages[i % len(messages)]}))
-                         for i in range(args.turns)]
-    results.update(parse_p50=statistics.median(parses), parse_p95=percentile(parses, 0.95),
-                   turn_p50=statistics.median(turns), turn_p95=percentile(turns, 0.95))
-    lines = ["# Benchmarks", "", f"model: `{model.name}`", "", "| measure | value | target |",
-             "| --- | ---: | ---: |",
-             f"| Rasa server start-up until /status | {results['rasa_startup_s']:.1f} s | < {TARGET_STARTUP_S:.0f} s |",
-             f"| action server start-up | {results['actions_startup_s']:.1f} s | |",
-             f"| Rasa server memory (RSS) | {results['rasa_rss_mb']:.0f} MiB | |",
-             f"| NLU parse over HTTP, median / p95 | {results['parse_p50']:.1f} / {results['parse_p95']:.1f} ms | < {TARGETS_MS['parse_p50']:.0f} ms |",
-             f"| bot turn over REST, median / p95 | {results['turn_p50']:.1f} / {results['turn_p95']:.1f} ms | < {TARGETS_MS['turn_p50']:.0f} ms |"]
+                            json={
+                                "sender": f"bench-{i % 20}",
+                                "message": messages[i % len(messages)],
+                            },
+                        )
+                    )
+                    for i in range(args.turns)
+                ]
+    results.update(
+        parse_p50=statistics.median(parses),
+        parse_p95=percentile(parses, 0.95),
+        turn_p50=statistics.median(turns),
+        turn_p95=percentile(turns, 0.95),
+    )
+    r = results
+    rows = [
+        (
+            "Rasa server start-up until /status",
+            f"{r['rasa_startup_s']:.1f} s",
+            f"< {TARGET_STARTUP_S:.0f} s",
+        ),
+        ("action server start-up", f"{r['actions_startup_s']:.1f} s", ""),
+        ("Rasa server memory (RSS)", f"{r['rasa_rss_mb']:.0f} MiB", ""),
+        (
+            "NLU parse over HTTP, median / p95",
+            f"{r['parse_p50']:.1f} / {r['parse_p95']:.1f} ms",
+            f"< {TARGETS_MS['parse_p50']:.0f} ms",
+        ),
+        (
+            "bot turn over REST, median / p95",
+            f"{r['turn_p50']:.1f} / {r['turn_p95']:.1f} ms",
+            f"< {TARGETS_MS['turn_p50']:.0f} ms",
+        ),
+    ]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"model: `{model.name}`",
+        "",
+        "| measure | value | target |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {name} | {value} | {target} |" for name, value, target in rows]
     report = "\n".join(lines) + "\n"
     (ROOT / "reports").mkdir(exist_ok=True)
     (ROOT / "reports" / "bench.md").write_text(report)

@@ -146,7 +146,10 @@ def main() -> int:
     from rasa.shared.nlu.training_data.message import Message
     from threadpoolctl import threadpool_info
 
-    from bot.nlu.components.use_featurizer import SentenceEncoder, UniversalSentenceEncoderFeaturizer
+    from bot.nlu.components.use_featurizer import (
+        SentenceEncoder,
+        UniversalSentenceEncoderFeaturizer,
+    )
 
     texts = german_messages(args.messages)
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())

@@ -69,7 +69,9 @@ async def parse_all(model_path: Path, examples: Sequence[Any]) -> list[Predictio
         result = await agent.parse_message(text)
         milliseconds = (time.perf_counter() - started) * 1000
         ranking = [r for r in result["intent_ranking"] if r["name"] != FALLBACK_INTENT]
-        top = ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 0.0}
+        top: dict[str, Any] = (
+            ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 0.0}
+        )
         predictions.append(
             Prediction(
                 text=text,

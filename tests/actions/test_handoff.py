@@ -5,7 +5,9 @@ from actions.handoff import ActionRequestHuman
 
 
 def make_tracker(sender: str = "t1") -> Tracker:
-    return Tracker(sender, {}, {"intent": {"name": "request_human"}}, [], False, None, {}, "action_listen")
+    return Tracker(
+        sender, {}, {"intent": {"name": "request_human"}}, [], False, None, {}, "action_listen"
+    )
 
 
 async def test_request_human_runs_without_speaking_itself() -> None:

@@ -19,14 +19,26 @@ def test_a_valid_token_names_the_normalised_customer() -> None:
         jwt.encode({"sub": "K-100001", "exp": int(time.time()) - 5}, SECRET, algorithm="HS256"),
         jwt.encode({"sub": "K-100001", "exp": int(time.time()) + 60}, "x" * 40, algorithm="HS256"),
         jwt.encode({"sub": "K-100001"}, SECRET, algorithm="HS256"),
-        jwt.encode({"sub": "Robert'); DROP", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"),
+        jwt.encode(
+            {"sub": "Robert'); DROP", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"
+        ),
         jwt.encode({"sub": "K-100001", "exp": int(time.time()) + 60}, SECRET, algorithm="HS512"),
         "not-a-jwt",
         "",
         None,
         {"sub": "K-100001"},
     ],
-    ids=["expired", "forged", "no-exp", "bad-subject", "other-alg", "garbage", "empty", "none", "dict"],
+    ids=[
+        "expired",
+        "forged",
+        "no-exp",
+        "bad-subject",
+        "other-alg",
+        "garbage",
+        "empty",
+        "none",
+        "dict",
+    ],
 )
 def test_anything_but_a_valid_token_is_ignored(token) -> None:
     assert verify_customer_token(token, SECRET) is None

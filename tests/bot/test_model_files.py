@@ -41,4 +41,9 @@ def test_model_path_is_named_after_the_fingerprint(tmp_path: Path) -> None:
     path = current_model_path(tmp_path)
     assert path.parent == tmp_path / "models"
     assert path.name == f"nordlicht-{fingerprint(tmp_path)}.tar.gz"
-    assert [p.name for p in training_inputs(tmp_path)] == ["c.py", "config.yml", "a.yml", "domain.yml"]
+    assert [p.name for p in training_inputs(tmp_path)] == [
+        "c.py",
+        "config.yml",
+        "a.yml",
+        "domain.yml",
+    ]

@@ -45,7 +45,9 @@ def tracker_events(rasa_server, sender: str) -> list[dict]:
     return response.json()["events"]
 
 
-def test_request_for_a_human_is_answered_and_runs_the_custom_action(rasa_server, sender: str) -> None:
+def test_request_for_a_human_is_answered_and_runs_the_custom_action(
+    rasa_server, sender: str
+) -> None:
     answer = texts(say(rasa_server, sender, "Ich möchte bitte mit einem Mitarbeiter sprechen"))
     assert "Mitarbeiterin oder einem Mitarbeiter" in answer
     assert "nichts wiederholen" in answer
@@ -74,7 +76,9 @@ def test_gibberish_never_starts_a_journey(rasa_server, sender: str, gibberish: s
 
 
 def test_breakdown_gets_the_hotline(rasa_server, sender: str) -> None:
-    answer = texts(say(rasa_server, sender, "Hilfe, mein Auto springt nicht an und ich stehe auf der A9"))
+    answer = texts(
+        say(rasa_server, sender, "Hilfe, mein Auto springt nicht an und ich stehe auf der A9")
+    )
     assert "+49 800 6673 5448" in answer
 
 

@@ -21,7 +21,7 @@ async def test_every_test_story_is_predicted_exactly(agent, tmp_path: Path) -> N
         disable_plotting=True,
         errors=True,
     )
-    failed = (tmp_path / "failed_test_stories.yml")
+    failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else ""
     assert result["is_end_to_end_evaluation"] is False
     assert result["report"]["accuracy"] == 1.0, details

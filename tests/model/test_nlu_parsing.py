@@ -17,28 +17,61 @@ KEY_UTTERANCES = {
     "thank": ["Vielen Dank!", "merci vielmal"],
     "affirm": ["ja genau", "passt"],
     "deny": ["nein", "lieber nicht"],
-    "bot_challenge": ["Bist du ein Roboter?", "rede ich mit einem echten menschen oder einer maschine"],
+    "bot_challenge": [
+        "Bist du ein Roboter?",
+        "rede ich mit einem echten menschen oder einer maschine",
+    ],
     "help": ["Was kannst du?", "wobei kannst du mir helfen"],
-    "request_human": ["Ich möchte mit einem Mitarbeiter sprechen", "verbinden sie mich bitte mit einem menschen"],
+    "request_human": [
+        "Ich möchte mit einem Mitarbeiter sprechen",
+        "verbinden sie mich bitte mit einem menschen",
+    ],
     "out_of_scope": ["Wie wird das Wetter morgen?", "Erzähl mir einen Witz"],
     "express_frustration": ["Du verstehst mich einfach nicht!", "das ist doch lächerlich"],
     "give_feedback": ["Ich möchte ein Lob aussprechen", "ich hätte feedback zu ihrem service"],
     "inform": ["K-104857", "meine Postleitzahl ist 80331"],
     "order_status": ["Wo bleibt meine Bestellung?", "wann wird mein neues auto geliefert"],
-    "book_appointment": ["Ich brauche einen Termin für die Inspektion", "kann ich nächste woche zum ölwechsel kommen"],
-    "reschedule_appointment": ["Kann ich meinen Termin verschieben?", "ich muss den werkstatttermin auf einen anderen tag legen"],
-    "cancel_appointment": ["Ich muss meinen Werkstatttermin absagen", "bitte den termin stornieren"],
-    "appointment_status": ["Ist mein Wagen schon fertig?", "wann genau war nochmal mein termin in der werkstatt"],
+    "book_appointment": [
+        "Ich brauche einen Termin für die Inspektion",
+        "kann ich nächste woche zum ölwechsel kommen",
+    ],
+    "reschedule_appointment": [
+        "Kann ich meinen Termin verschieben?",
+        "ich muss den werkstatttermin auf einen anderen tag legen",
+    ],
+    "cancel_appointment": [
+        "Ich muss meinen Werkstatttermin absagen",
+        "bitte den termin stornieren",
+    ],
+    "appointment_status": [
+        "Ist mein Wagen schon fertig?",
+        "wann genau war nochmal mein termin in der werkstatt",
+    ],
     "invoice_question": ["Ich habe eine Mahnung bekommen", "kann ich eine rechnungskopie bekommen"],
-    "contract_info": ["Wann endet mein Leasingvertrag?", "wie hoch ist meine monatliche leasingrate"],
+    "contract_info": [
+        "Wann endet mein Leasingvertrag?",
+        "wie hoch ist meine monatliche leasingrate",
+    ],
     "change_address": ["Ich bin umgezogen", "meine neue email adresse ist anders, bitte ändern"],
-    "complaint": ["Die Reparatur war mangelhaft, ich will mich beschweren", "ich möchte mich über den verkäufer beschweren"],
-    "warranty_claim": ["Ist das noch Garantie?", "das display ist defekt, fällt das unter die gewährleistung"],
+    "complaint": [
+        "Die Reparatur war mangelhaft, ich will mich beschweren",
+        "ich möchte mich über den verkäufer beschweren",
+    ],
+    "warranty_claim": [
+        "Ist das noch Garantie?",
+        "das display ist defekt, fällt das unter die gewährleistung",
+    ],
     "breakdown_help": ["Mein Auto springt nicht an", "ich stehe mit einer panne auf der a9"],
-    "recall_check": ["Betrifft der Rückruf mein Auto?", "gibt es eine rückrufaktion für meinen wagen"],
+    "recall_check": [
+        "Betrifft der Rückruf mein Auto?",
+        "gibt es eine rückrufaktion für meinen wagen",
+    ],
     "service_due": ["Wann muss mein Auto zur Inspektion?", "wann ist der nächste service fällig"],
     "dealer_info": ["Wann hat die Werkstatt in Köln offen?", "wo ist das nächste autohaus"],
-    "test_drive": ["Ich würde gern den neuen Kombi probefahren", "kann ich eine probefahrt mit dem strato gt machen"],
+    "test_drive": [
+        "Ich würde gern den neuen Kombi probefahren",
+        "kann ich eine probefahrt mit dem strato gt machen",
+    ],
     "account_help": ["Ich komme nicht in die App", "passwort vergessen fürs kundenportal"],
     "data_privacy": ["Löschen Sie bitte meine Daten", "welche daten speichern sie über mich"],
 }
@@ -86,7 +119,9 @@ def _entities(result: dict) -> dict[str, str]:
         ("anna.schmidt@example.de", "email", "anna.schmidt@example.de"),
     ],
 )
-def test_pattern_entities_are_extracted_exactly_once(parse, text: str, entity: str, value: str) -> None:
+def test_pattern_entities_are_extracted_exactly_once(
+    parse, text: str, entity: str, value: str
+) -> None:
     result = parse(text)
     found = [e for e in result["entities"] if e["entity"] == entity]
     assert [e["value"] for e in found] == [value], result["entities"]

@@ -21,9 +21,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class PatternEntityExtractor(RegexEntityExtractor):
     """Extract the entities listed in ``entities`` with the regexes of the same name."""
 
@@ -42,6 +40,7 @@ class PatternEntityExtractor(RegexEntityExtractor):
 
         Raises:
             RasaException: if a configured entity has no regex in the data.
+
         """
         wanted = set(self._config["entities"])
         patterns = pattern_utils.extract_patterns(

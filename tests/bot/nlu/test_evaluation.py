@@ -1,4 +1,10 @@
-from bot.nlu.evaluation import Prediction, build_report, end_to_end_correct, entity_scores, threshold_sweep
+from bot.nlu.evaluation import (
+    Prediction,
+    build_report,
+    end_to_end_correct,
+    entity_scores,
+    threshold_sweep,
+)
 
 
 def p(expected, predicted, confidence, entities=(), found=()):
@@ -14,7 +20,11 @@ def test_fallback_is_right_only_for_out_of_scope() -> None:
 
 
 def test_sweep_trades_in_scope_answers_for_caught_out_of_scope() -> None:
-    predictions = [p("help", "help", 0.45), p("greet", "greet", 0.95), p("out_of_scope", "help", 0.55)]
+    predictions = [
+        p("help", "help", 0.45),
+        p("greet", "greet", 0.95),
+        p("out_of_scope", "help", 0.55),
+    ]
     rows = {row["threshold"]: row for row in threshold_sweep(predictions)}
     assert rows[0.4]["in_scope_fallback_rate"] == 0.0 and rows[0.4]["oos_caught"] == 0.0
     assert rows[0.6]["in_scope_fallback_rate"] == 0.5 and rows[0.6]["oos_caught"] == 1.0
@@ -25,7 +35,12 @@ def test_entity_scores_count_exact_spans() -> None:
         p("inform", "inform", 0.9, entities=[("city", "Köln")], found=[("city", "Köln")]),
         p("inform", "inform", 0.9, entities=[("city", "Wien")], found=[("city", "Wie")]),
     ]
-    assert entity_scores(predictions)["city"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert entity_scores(predictions)["city"] == {
+        "precision": 0.5,
+        "recall": 0.5,
+        "f1": 0.5,
+        "support": 2,
+    }
 
 
 def test_report_lists_figures_and_errors() -> None:

@@ -29,9 +29,13 @@ def make_extractor(tmp_path, entities):
 def test_extracts_configured_regexes_without_any_annotated_example(tmp_path) -> None:
     extractor = make_extractor(tmp_path, ["customer_number", "order_number"])
     # no example carries an entity annotation: Rasa's RegexEntityExtractor would learn nothing
-    data = TrainingData([Message(data={"text": "hallo", "intent": "greet"})], regex_features=REGEXES)
+    data = TrainingData(
+        [Message(data={"text": "hallo", "intent": "greet"})], regex_features=REGEXES
+    )
     extractor.train(data)
-    [message] = extractor.process([Message(data={"text": "Bestellung B-20251234 von K-104857 foo"})])
+    [message] = extractor.process(
+        [Message(data={"text": "Bestellung B-20251234 von K-104857 foo"})]
+    )
     found = [(e["entity"], e["value"]) for e in message.get("entities")]
     assert found == [("customer_number", "K-104857"), ("order_number", "B-20251234")]
     assert {e["extractor"] for e in message.get("entities")} == {"PatternEntityExtractor"}
@@ -39,6 +43,8 @@ def test_extracts_configured_regexes_without_any_annotated_example(tmp_path) -> 
 
 def test_missing_regex_for_a_configured_entity_fails_training(tmp_path) -> None:
     extractor = make_extractor(tmp_path, ["customer_number", "vin"])
-    data = TrainingData([Message(data={"text": "hallo", "intent": "greet"})], regex_features=REGEXES)
+    data = TrainingData(
+        [Message(data={"text": "hallo", "intent": "greet"})], regex_features=REGEXES
+    )
     with pytest.raises(RasaException, match="vin"):
         extractor.train(data)

@@ -4,7 +4,10 @@ from bot.nlu.perturb import NEIGHBOURS, drop_umlauts, keyboard_typos, perturb
 
 
 def test_umlauts_are_written_out() -> None:
-    assert drop_umlauts("Grüße aus Köln, Ärger mit der Tür") == "Gruesse aus Koeln, Aerger mit der Tuer"
+    assert (
+        drop_umlauts("Grüße aus Köln, Ärger mit der Tür")
+        == "Gruesse aus Koeln, Aerger mit der Tuer"
+    )
 
 
 def test_perturbation_is_deterministic_for_a_seed() -> None:
