@@ -77,7 +77,7 @@ shell: install train ## Chat with the assistant in the terminal (starts the acti
 	@$(RASA) run actions --port 5055 --actions actions >/dev/null 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-test: install $(DEV_ENV) train ## Install, train if needed and run the whole test suite
+test: install $(DEV_ENV) lint validate train ## Install, lint, validate, train if needed, run all tests
 	NORDLICHT_MODEL=$(MODEL) $(VENV)/bin/pytest
 
 lint: install ## ruff (style, docstrings) and mypy
@@ -85,7 +85,7 @@ lint: install ## ruff (style, docstrings) and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot actions
 
-validate: install ## rasa data validate (domain, data, stories, rules)
+validate: install ## rasa data validate (domain, data, stories, rules); warnings fail
 	$(RASA) data validate --fail-on-warnings
 
 nlu-eval: spacy ## Train on data/, evaluate on tests/nlu/, write reports/nlu/
