@@ -10,6 +10,7 @@ RASA     := $(VENV)/bin/rasa
 STAMP    := $(VENV)/.installed
 SPACY    := models/spacy/de_nordlicht
 DEV_ENV  := var/dev.env
+CHROMIUM := /usr/bin/chromium
 
 # Development secrets (random, generated once, gitignored); real env vars win.
 -include $(DEV_ENV)
@@ -25,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve run shell test lint validate nlu-eval bench lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test lint validate nlu-eval bench lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,13 +72,21 @@ serve: install $(DEV_ENV) ## Run only the bot service (CRM API) on BOT_HOST:BOT_
 
 run: install $(DEV_ENV) train seed ## Install, train if needed, seed the CRM, start all servers
 	@echo ">> starting; chat with: curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Hallo\"}'"
-	MODEL=$(MODEL) $(VENV)/bin/honcho start -f Procfile
+	@echo ">> demo website with the chat widget: http://localhost:8000/"
+	MODEL=$(MODEL) WEBSITE_DEMO_MODE=$${WEBSITE_DEMO_MODE:-true} $(VENV)/bin/honcho start -f Procfile
 
 shell: install train ## Chat with the assistant in the terminal (starts the action server too)
 	@$(RASA) run actions --port 5055 --actions actions >/dev/null 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-test: install $(DEV_ENV) lint validate train ## Install, lint, validate, train if needed, run all tests
+browser: ## Install Debian's Chromium for the browser tests (apt-get, when missing and root)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo ">> installing chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	else echo ">> $(CHROMIUM) missing: sudo apt-get install chromium (browser tests skip locally, fail in CI)"; fi
+
+test: install $(DEV_ENV) lint validate train browser ## Install, lint, validate, train if needed, run all tests
 	NORDLICHT_MODEL=$(MODEL) $(VENV)/bin/pytest
 
 lint: install ## ruff (style, docstrings) and mypy

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -68,6 +69,8 @@ class Settings:
         bot_host: Interface the bot service listens on.
         bot_port: Port the bot service listens on.
         crm_timeout_seconds: Time limit of one CRM request attempt.
+        website_demo_mode: Serve the demo website with its fake customer login.
+        website_rasa_url: Origin of the Rasa server the website chat connects to.
 
     """
 
@@ -78,6 +81,8 @@ class Settings:
     bot_host: str = "127.0.0.1"
     bot_port: int = 8000
     crm_timeout_seconds: float = 1.2
+    website_demo_mode: bool = False
+    website_rasa_url: str = "http://localhost:5005"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +107,8 @@ class Settings:
             bot_host=env.get("BOT_HOST") or cls.bot_host,
             bot_port=_port(env.get("BOT_PORT"), cls.bot_port),
             crm_timeout_seconds=_number(env, "CRM_TIMEOUT_SECONDS", cls.crm_timeout_seconds),
+            website_demo_mode=_flag(env, "WEBSITE_DEMO_MODE", cls.website_demo_mode),
+            website_rasa_url=_http_origin(env, "WEBSITE_RASA_URL", cls.website_rasa_url),
         )
 
     def require_crm_api_token(self) -> Secret:
@@ -126,7 +133,9 @@ class Settings:
             f"crm_api_token={self.crm_api_token!r}, "
             f"customer_token_secret={self.customer_token_secret!r}, "
             f"bot_host={self.bot_host!r}, bot_port={self.bot_port!r}, "
-            f"crm_timeout_seconds={self.crm_timeout_seconds!r})"
+            f"crm_timeout_seconds={self.crm_timeout_seconds!r}, "
+            f"website_demo_mode={self.website_demo_mode!r}, "
+            f"website_rasa_url={self.website_rasa_url!r})"
         )
 
 
@@ -151,6 +160,30 @@ def _number(env: Mapping[str, str], key: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{key} must be positive, got {raw!r}")
     return value
+
+
+def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = (env.get(key) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{key} must be true or false, got {raw!r}")
+
+
+def _http_origin(env: Mapping[str, str], key: str, default: str) -> str:
+    """Return an ``http(s)://host[:port]`` origin without path or trailing slash."""
+    raw = (env.get(key) or "").strip()
+    if not raw:
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise SettingsError(
+            f"{key} must be an http(s) origin such as http://localhost:5005, got {raw!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _port(raw: str | None, default: int) -> int:

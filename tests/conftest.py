@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.model_files import current_model_path
-from tests.support.processes import PROJECT_ROOT, VENV_BIN, free_port, running_server, test_environment
+from tests.support.crm_server import CRMServer
+from tests.support.crm_server import seed as seed_crm
+from tests.support.processes import (
+    PROJECT_ROOT,
+    VENV_BIN,
+    free_port,
+    running_server,
+    server_environment,
+)
 
 
 def _missing(reason: str) -> None:
@@ -44,14 +54,26 @@ def server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def action_server(server_logs: Path) -> Iterator:
-    """The Rasa SDK action server with our actions, on a free port."""
+def crm_server(server_logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CRMServer]:
+    """`bot serve` on a free port over a freshly seeded temporary SQLite CRM."""
+    database = tmp_path_factory.mktemp("crm-server") / "crm.db"
+    seed_crm(database)
+    server = CRMServer(database, server_logs)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def action_server(server_logs: Path, crm_server: CRMServer) -> Iterator:
+    """The Rasa SDK action server with our actions, on a free port, talking to ``crm_server``."""
     port = free_port()
     with running_server(
         "actions",
         [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
         f"http://127.0.0.1:{port}/health",
         server_logs,
+        env=server_environment(**crm_server.client_environment()),
     ) as server:
         yield server
 
@@ -66,13 +88,70 @@ def rasa_server(model_path: Path, action_server, server_logs: Path, tmp_path_fac
     with running_server(
         "rasa",
         [
-            str(VENV_BIN / "rasa"), "run", "--model", str(model_path), "--port", str(port),
-            "--enable-api", "--auth-token", token, "--endpoints", str(endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(model_path),
+            "--port",
+            str(port),
+            "--enable-api",
+            "--cors",
+            "*",
+            "--auth-token",
+            token,
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
         ],
         f"http://127.0.0.1:{port}/status?token={token}",
         server_logs,
-        env=test_environment(),
+        env=server_environment(),
     ) as server:
         server.token = token
         yield server
+
+
+# --- the CRM in process, for tests of bot/ and actions/ ----------------------
+
+DEMO_TODAY = date(2026, 11, 23)
+"""The demo's "today"."""
+
+
+def _demo_clock() -> datetime:
+    return datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def seeded_crm_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CRM SQLite file with the demo customers and 20 generated ones (copied per test)."""
+    from bot.crm.db import create_crm_engine, upgrade_database
+    from bot.crm.seed import seed_database
+
+    path = tmp_path_factory.mktemp("crm-template") / "crm.db"
+    engine = create_crm_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    seed_database(engine, population=20, today=DEMO_TODAY)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def crm_service_local(seeded_crm_file: Path, tmp_path: Path) -> Iterator:
+    """The CRM service over a fresh copy of the seeded file, at 09:00 on 2026-11-23."""
+    from bot.crm.db import create_crm_engine
+    from bot.crm.service import CRMService
+
+    path = tmp_path / "crm.db"
+    shutil.copy(seeded_crm_file, path)
+    engine = create_crm_engine(f"sqlite:///{path}")
+    yield CRMService(engine, clock=_demo_clock)
+    engine.dispose()
+
+
+@pytest.fixture
+def local_crm(crm_service_local):
+    """A LocalCRMClient over :func:`crm_service_local` (the real CRM, no HTTP)."""
+    from bot.crm.local_client import LocalCRMClient
+
+    return LocalCRMClient(crm_service_local)

@@ -1,7 +1,8 @@
 """The app factory of the bot service (port 8000).
 
-``create_app`` mounts the CRM API and any further routers (agent desk,
-website) that later features pass in, and serves ``GET /healthz``.
+``create_app`` mounts the CRM API, the website (chat widget files; the demo
+site in demo mode, see ``bot.web.site``) and any further routers (agent desk)
+that later features pass in, and serves ``GET /healthz``.
 """
 
 from collections.abc import AsyncIterator, Sequence
@@ -16,6 +17,7 @@ from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
 from bot.settings import Settings
+from bot.web.site import website_router
 
 
 def create_app(
@@ -70,6 +72,7 @@ def create_app(
         return schemas.Health(status="ok", database="ok")
 
     app.include_router(crm_router(service, token))
+    app.include_router(website_router(settings))
     for router in routers:
         app.include_router(router)
     return app

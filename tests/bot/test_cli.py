@@ -36,7 +36,7 @@ def test_parser_knows_the_subcommands() -> None:
 
 def test_db_upgrade_and_seed_with_progress(tmp_path: Path) -> None:
     db = tmp_path / "crm.db"
-    env = processes.test_environment(CRM_DATABASE_URL=f"sqlite:///{db}")
+    env = processes.server_environment(CRM_DATABASE_URL=f"sqlite:///{db}")
     upgraded = run_bot("db", "upgrade", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
     seeded = run_bot("seed", "--population", "12", "--today", "2026-11-23", env=env)
@@ -48,7 +48,7 @@ def test_db_upgrade_and_seed_with_progress(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_to_start_without_a_token(tmp_path: Path) -> None:
-    env = processes.test_environment(
+    env = processes.server_environment(
         CRM_DATABASE_URL=f"sqlite:///{tmp_path / 'crm.db'}", CRM_API_TOKEN=""
     )
     result = run_bot("serve", env=env)
@@ -59,7 +59,7 @@ def test_serve_refuses_to_start_without_a_token(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_serve_migrates_and_answers(tmp_path: Path) -> None:
     port = free_port()
-    env = processes.test_environment(
+    env = processes.server_environment(
         CRM_DATABASE_URL=f"sqlite:///{tmp_path / 'crm.db'}",
         CRM_API_TOKEN="serve-test-token",
         BOT_PORT=str(port),

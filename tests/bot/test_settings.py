@@ -80,3 +80,35 @@ def test_secret_hides_its_value() -> None:
     secret = Secret("hunter2")
     assert "hunter2" not in f"{secret} {secret!r}"
     assert secret.reveal() == "hunter2" and secret == Secret("hunter2")
+
+
+def test_website_settings_default_to_no_demo_and_a_local_rasa() -> None:
+    settings = Settings.from_env({})
+    assert (settings.website_demo_mode, settings.website_rasa_url) == (
+        False,
+        "http://localhost:5005",
+    )
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("off", False)])
+def test_demo_mode_is_a_flag(raw: str, expected: bool) -> None:
+    assert Settings.from_env({"WEBSITE_DEMO_MODE": raw}).website_demo_mode is expected
+
+
+def test_the_rasa_url_is_kept_as_an_origin() -> None:
+    settings = Settings.from_env({"WEBSITE_RASA_URL": "https://chat.nordlicht.example/"})
+    assert settings.website_rasa_url == "https://chat.nordlicht.example"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("WEBSITE_DEMO_MODE", "maybe"),
+        ("WEBSITE_RASA_URL", "localhost:5005"),
+        ("WEBSITE_RASA_URL", "javascript:alert(1)"),
+        ("WEBSITE_RASA_URL", "http://rasa:5005/socket.io"),
+    ],
+)
+def test_malformed_website_settings_fail_loudly(key: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=key):
+        Settings.from_env({key: value})

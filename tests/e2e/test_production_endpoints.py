@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +113,23 @@ def user_texts(url: str, sender: str) -> list[str]:
     return [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
 
 
+async def queued(queue_name: str) -> int:
+    import aio_pika
+
+    connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(queue_name, durable=True)
+        return int(queue.declaration_result.message_count or 0)
+
+
+def wait_for_events(queue_name: str, minimum: int, timeout: float = 15.0) -> None:
+    """Rasa publishes in the background and does not flush on shutdown: wait."""
+    deadline = time.monotonic() + timeout
+    while asyncio.run(queued(queue_name)) < minimum and time.monotonic() < deadline:
+        time.sleep(0.3)
+
+
 async def drain(queue_name: str) -> list[dict]:
     import aio_pika
 
@@ -141,6 +159,7 @@ def test_conversation_is_stored_locked_published_and_survives_a_restart(
             timeout=30,
         )
         assert reply.status_code == 200 and reply.json()
+        wait_for_events(queue_name, minimum=3)  # user, bot, action events
     with start_rasa(model_path, production_env, server_logs, "rasa-prod-2") as rasa:
         assert user_texts(rasa.url, sender) == ["Hallo"]  # read back from PostgreSQL
         httpx.post(

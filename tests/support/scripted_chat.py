@@ -9,6 +9,7 @@ come after a short pause, so the typing indicator can be seen.
 
 Run: ``python -m tests.support.scripted_chat --port 5099 --image-url URL``
 (needs CHAT_SESSION_SECRET in the environment; ``GET /health`` answers 200).
+``--polling-only`` refuses WebSocket upgrades, as some proxies do.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def replies(text: str, metadata: dict[str, Any], image_url: str) -> list[dict[st
     return [{"text": f"Sie schrieben: {text}"}]
 
 
-def build_app(image_url: str) -> Sanic:
+def build_app(image_url: str, *, polling_only: bool = False) -> Sanic:
     """Return the Sanic app with the website channel and the scripted bot."""
     app = Sanic("scripted_chat")
     app.config.ACCESS_LOG = False
@@ -80,6 +81,9 @@ def build_app(image_url: str) -> Sanic:
                 await message.output_channel.send_response(message.sender_id, reply)
 
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/socketio")
+    if polling_only:
+        assert channel.sio is not None
+        channel.sio.eio.transports = ["polling"]  # a WebSocket handshake gets 400
 
     @app.get("/health")
     async def health(_request: Request) -> HTTPResponse:
@@ -93,8 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--image-url", required=True)
+    parser.add_argument("--polling-only", action="store_true")
     args = parser.parse_args()
-    build_app(args.image_url).run(
+    build_app(args.image_url, polling_only=args.polling_only).run(
         host="127.0.0.1", port=args.port, access_log=False, motd=False, workers=1
     )
 

@@ -1,0 +1,99 @@
+"""After the verification: greet the customer personally, then serve the request.
+
+The journeys of the personal topics plug in here: :data:`JOURNEYS` maps a
+topic (the intent the customer started with) to a coroutine that serves it
+for the verified customer. Until a topic's journey exists, its placeholder
+response (``utter_soon_<topic>``) answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import slots
+from actions.greeting import greet_personally, load_profile
+from actions.history import log_topic
+from actions.services import Services, UsesServices
+from bot.crm.schemas import Interaction
+from bot.topics import PERSONAL_TOPICS
+from bot.verification import is_locked
+
+Journey = Callable[[CollectingDispatcher, Tracker, Services, str], Awaitable[list[EventType]]]
+"""Serves a topic: (dispatcher, tracker, services, verified customer number) -> events."""
+
+
+def placeholder(topic: str) -> Journey:
+    """Return a journey that answers with the topic's placeholder response."""
+
+    async def serve(
+        dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
+    ) -> list[EventType]:
+        dispatcher.utter_message(response=f"utter_soon_{topic}")
+        return []
+
+    return serve
+
+
+JOURNEYS: dict[str, Journey] = {topic: placeholder(topic) for topic in PERSONAL_TOPICS}
+"""The journey of every personal topic."""
+
+
+class ActionResumeRequest(UsesServices, Action):
+    """Continue after the verification form.
+
+    Verified: greet personally once, then serve the remembered request with
+    the verified customer number (the only identity a journey ever gets).
+    Locked out: explain and offer a human. Stopped or CRM unavailable: the
+    form has already said so.
+    """
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_resume_request"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Greet and serve the request, or explain the lock-out."""
+        events: list[EventType] = [SlotSet(slots.REQUESTED_INTENT, None)]
+        current = slots.identity(tracker)
+        topic = tracker.get_slot(slots.REQUESTED_INTENT)
+        customer = current.customer_number
+        if customer is None:
+            if is_locked(current.failures):
+                dispatcher.utter_message(response="utter_verification_locked")
+            return events
+        known: list[Interaction] = []
+        if not current.greeted:
+            profile = await load_profile(self.services, customer)
+            if profile is not None:
+                opener = (
+                    "utter_greet_verified_customer"
+                    if current.method == slots.BY_POSTAL_CODE
+                    else "utter_greet_customer"
+                )
+                events += greet_personally(dispatcher, profile, self.services, opener=opener)
+                known = profile.recent_interactions
+            elif current.method == slots.BY_POSTAL_CODE:
+                dispatcher.utter_message(response="utter_verified_without_profile")
+        journey = JOURNEYS.get(topic) if isinstance(topic, str) else None
+        if journey is None:
+            return events
+        events += await journey(dispatcher, tracker, self.services, customer)
+        events += log_topic(
+            self.services,
+            customer,
+            slots.conversation(tracker),
+            topic,
+            logged=current.logged_topics,
+            known=known,
+        )
+        return events

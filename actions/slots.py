@@ -1,0 +1,136 @@
+"""The verification's slots and what the actions read from a tracker.
+
+Every slot here has a ``custom`` mapping in ``domain.yml``: only our actions
+set it. The verified identity lives in :data:`VERIFIED_CUSTOMER_NUMBER` and
+nowhere else; CRM calls for the customer's data use that slot only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from bot.conversation_log import Conversation, channel_for, conversation_id_for
+
+logger = logging.getLogger(__name__)
+
+CUSTOMER_NUMBER = "customer_number"
+POSTAL_CODE = "postal_code"
+VERIFIED_CUSTOMER_NUMBER = "verified_customer_number"
+VERIFICATION_METHOD = "verification_method"
+VERIFICATION_FAILURES = "verification_failures"
+REQUESTED_INTENT = "requested_intent"
+CUSTOMER_GREETED = "customer_greeted"
+LOGGED_TOPICS = "logged_topics"
+SESSION_STARTED_METADATA = "session_started_metadata"
+REQUESTED_SLOT = "requested_slot"
+
+BY_POSTAL_CODE = "postal_code"
+BY_TOKEN = "customer_token"
+
+CONVERSATION_SCOPED = frozenset(
+    {
+        CUSTOMER_NUMBER,
+        POSTAL_CODE,
+        VERIFIED_CUSTOMER_NUMBER,
+        VERIFICATION_METHOD,
+        REQUESTED_INTENT,
+        CUSTOMER_GREETED,
+        LOGGED_TOPICS,
+        SESSION_STARTED_METADATA,
+        REQUESTED_SLOT,
+    }
+)
+"""Slots a new session does not inherit: a new conversation verifies again.
+
+The count of failed attempts is inherited, so waiting for a new session does
+not undo a lock-out.
+"""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The verification state of a conversation.
+
+    Attributes:
+        customer_number: The verified customer, or None.
+        method: How they were verified (``postal_code``, ``customer_token``).
+        failures: Failed checks so far.
+        greeted: The customer was greeted personally in this conversation.
+        logged_topics: Topics already written to the customer's history.
+
+    """
+
+    customer_number: str | None
+    method: str | None
+    failures: float
+    greeted: bool
+    logged_topics: tuple[str, ...]
+
+    @property
+    def verified(self) -> bool:
+        """True when the conversation has a verified customer."""
+        return self.customer_number is not None
+
+
+def identity(tracker: Tracker) -> Identity:
+    """Read the verification state from the tracker."""
+    number = tracker.get_slot(VERIFIED_CUSTOMER_NUMBER)
+    failures = tracker.get_slot(VERIFICATION_FAILURES)
+    topics = tracker.get_slot(LOGGED_TOPICS) or []
+    return Identity(
+        customer_number=number if isinstance(number, str) and number else None,
+        method=tracker.get_slot(VERIFICATION_METHOD),
+        failures=float(failures) if isinstance(failures, (int, float)) else 0.0,
+        greeted=bool(tracker.get_slot(CUSTOMER_GREETED)),
+        logged_topics=tuple(str(topic) for topic in topics),
+    )
+
+
+def verified_events(customer_number: str, method: str) -> list[EventType]:
+    """Return the events that make ``customer_number`` the conversation's verified customer."""
+    return [
+        SlotSet(VERIFIED_CUSTOMER_NUMBER, customer_number),
+        SlotSet(VERIFICATION_METHOD, method),
+        SlotSet(CUSTOMER_NUMBER, None),
+        SlotSet(POSTAL_CODE, None),
+    ]
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """Return the intent of the latest message as classified (``nlu_fallback`` included)."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name")
+    return name if isinstance(name, str) else None
+
+
+def latest_user_metadata(tracker: Tracker) -> dict[str, Any]:
+    """Return the metadata the channel sent with the latest user message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            return metadata if isinstance(metadata, dict) else {}
+    return {}
+
+
+def conversation(tracker: Tracker) -> Conversation:
+    """Return the conversation the tracker belongs to (id and channel).
+
+    The id is the sender id plus the time of the session start; the session
+    start sets that time itself (:class:`actions.session.ActionSessionStart`),
+    so every action derives the same id.
+    """
+    conversation_id = conversation_id_for(tracker.sender_id, _session_start(tracker))
+    return Conversation(conversation_id, channel_for(tracker.get_latest_input_channel()))
+
+
+def _session_start(tracker: Tracker) -> datetime | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started" and event.get("timestamp"):
+            return datetime.fromtimestamp(float(event["timestamp"]), tz=timezone.utc)
+    return None

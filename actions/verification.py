@@ -1,0 +1,238 @@
+"""The verification form: customer number plus postal code, three attempts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.history import log_topic
+from actions.services import UsesServices
+from bot.crm.errors import CRMError
+from bot.topics import IDENTIFIED, needs_verification
+from bot.verification import (
+    Answer,
+    Outcome,
+    attempts_left,
+    check_identity,
+    clean_customer_number,
+    clean_postal_code,
+    is_locked,
+    read_answer,
+    wants_to_stop,
+)
+
+logger = logging.getLogger(__name__)
+
+STOP_INTENTS = frozenset({"deny"})
+"""Intents that stop the verification when the form waits for an answer."""
+INTERRUPTIONS = frozenset(
+    {
+        "request_human",
+        "breakdown_help",
+        "goodbye",
+        "out_of_scope",
+        "bot_challenge",
+        "express_frustration",
+    }
+)
+"""Intents whose messages are never read as an answer; rules handle them."""
+
+
+class ActionRememberRequest(Action):
+    """Remember which personal request the customer made, to continue after verification."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_remember_request"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Set ``requested_intent`` to the latest intent when it needs verification."""
+        intent = slots.latest_intent(tracker)
+        return [SlotSet(slots.REQUESTED_INTENT, intent)] if needs_verification(intent) else []
+
+
+class ValidateVerificationForm(UsesServices, FormValidationAction):
+    """Read, check and count the customer's answers to the verification form.
+
+    The form ends without a question when the customer is verified already
+    or locked out, and when the customer stops it. When both answers are
+    there, the CRM checks them: verified, or one more failed attempt (the
+    same answer for an unknown number and a wrong postal code), or - when
+    the CRM does not answer - a polite apology without counting an attempt.
+    """
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_verification_form"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """Validate this turn's answers; check them against the CRM when complete."""
+        current = slots.identity(tracker)
+        if current.verified or is_locked(current.failures):
+            return [SlotSet(slots.REQUESTED_SLOT, None)]
+        waiting = tracker.get_slot(slots.REQUESTED_SLOT) is not None
+        if waiting and (
+            slots.latest_intent(tracker) in STOP_INTENTS
+            or wants_to_stop(tracker.latest_message.get("text"))
+        ):
+            dispatcher.utter_message(response="utter_verification_stopped")
+            return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+        events = await super().run(dispatcher, tracker, domain)
+        number = tracker.get_slot(slots.CUSTOMER_NUMBER)
+        postal_code = tracker.get_slot(slots.POSTAL_CODE)
+        if number and postal_code:
+            events += await self._check(dispatcher, tracker, number, postal_code, current)
+        return events
+
+    # --- extraction: entities first, the text when the form asked -------------
+
+    def extract_customer_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Return the customer number of this message, if any."""
+        answer = _answer(tracker)
+        if answer.customer_number is not None:
+            return {slots.CUSTOMER_NUMBER: answer.customer_number}
+        if answer.unreadable and tracker.get_slot(slots.REQUESTED_SLOT) == slots.CUSTOMER_NUMBER:
+            return {slots.CUSTOMER_NUMBER: tracker.latest_message.get("text")}
+        return {}
+
+    def extract_postal_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Return the postal code of this message, if any."""
+        answer = _answer(tracker)
+        if answer.postal_code is not None:
+            return {slots.POSTAL_CODE: answer.postal_code}
+        if answer.unreadable and tracker.get_slot(slots.REQUESTED_SLOT) == slots.POSTAL_CODE:
+            return {slots.POSTAL_CODE: tracker.latest_message.get("text")}
+        return {}
+
+    # --- validation: format only; the CRM check needs both ---------------------
+
+    def validate_customer_number(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Accept K-100001, K100001 or 100001 (as ``K-100001``)."""
+        number = clean_customer_number(slot_value)
+        if number is None:
+            dispatcher.utter_message(response="utter_verification_invalid_customer_number")
+        return {slots.CUSTOMER_NUMBER: number}
+
+    def validate_postal_code(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Accept a four- or five-digit postal code."""
+        code = clean_postal_code(slot_value)
+        if code is None:
+            dispatcher.utter_message(response="utter_verification_invalid_postal_code")
+        return {slots.POSTAL_CODE: code}
+
+    # --- the check ----------------------------------------------------------------
+
+    async def _check(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        number: str,
+        postal_code: str,
+        current: slots.Identity,
+    ) -> list[EventType]:
+        try:
+            result = await check_identity(self.services.crm, number, postal_code)
+        except CRMError as error:  # the client could not even be created
+            logger.error("Identity check impossible: %s", error)
+            result = None
+        if result is None or result.outcome is Outcome.UNAVAILABLE:
+            dispatcher.utter_message(response="utter_crm_unavailable")
+            return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+        if result.outcome is Outcome.VERIFIED and result.customer_number:
+            logger.info("Conversation %s: customer verified", tracker.sender_id)
+            return [
+                *slots.verified_events(result.customer_number, slots.BY_POSTAL_CODE),
+                *log_topic(
+                    self.services,
+                    result.customer_number,
+                    slots.conversation(tracker),
+                    IDENTIFIED,
+                    logged=current.logged_topics,
+                    method=slots.BY_POSTAL_CODE,
+                ),
+                SlotSet(slots.REQUESTED_SLOT, None),
+            ]
+        failures = current.failures + 1
+        logger.info("Conversation %s: verification failed (%d)", tracker.sender_id, failures)
+        events: list[EventType] = [*_cleared(), SlotSet(slots.VERIFICATION_FAILURES, failures)]
+        left = attempts_left(failures)
+        if left == 0:
+            return [*events, SlotSet(slots.REQUESTED_SLOT, None)]
+        if left == 1:
+            dispatcher.utter_message(response="utter_verification_failed_last_try")
+        else:
+            dispatcher.utter_message(response="utter_verification_failed", attempts_left=left)
+        return events
+
+
+def _answer(tracker: Tracker) -> Answer:
+    """Read this message's contribution (nothing from interruptions)."""
+    if slots.latest_intent(tracker) in INTERRUPTIONS:
+        return Answer()
+    message = tracker.latest_message
+    asked = tracker.get_slot(slots.REQUESTED_SLOT)
+    return read_answer(
+        message.get("text") or "",
+        customer_numbers=[str(v) for v in tracker.get_latest_entity_values(slots.CUSTOMER_NUMBER)],
+        postal_codes=[str(v) for v in tracker.get_latest_entity_values(slots.POSTAL_CODE)],
+        asked=asked if asked in (slots.CUSTOMER_NUMBER, slots.POSTAL_CODE) else None,
+    )
+
+
+def _cleared() -> list[EventType]:
+    return [SlotSet(slots.CUSTOMER_NUMBER, None), SlotSet(slots.POSTAL_CODE, None)]
+
+
+class ActionAskCustomerNumber(Action):
+    """Ask for the customer number: with the reason the first time, briefly when asking again."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_ask_verification_form_customer_number"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Ask; the form has asked before when a slot was requested already."""
+        asked_before = tracker.get_slot(slots.REQUESTED_SLOT) is not None
+        dispatcher.utter_message(
+            response="utter_ask_customer_number_again"
+            if asked_before
+            else "utter_ask_verification_form_customer_number"
+        )
+        return []

@@ -1,0 +1,279 @@
+"""Personal answers: how to address a customer, loyalty, and what is open for them.
+
+Pure functions over a :class:`~bot.crm.schemas.CustomerProfile` and today's
+date. They decide *what* to say; the wording lives in ``domain.yml``
+responses, which receive the values prepared here (already formatted as
+customers read them: 27.11.2026, 1.234,56 €).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.crm.enums import AppointmentStatus, CaseStatus, InvoiceStatus, OrderStatus
+from bot.crm.schemas import Customer, CustomerProfile, Vehicle
+from bot.formatting import format_date, format_money, format_time
+
+LONG_STANDING_YEARS = 10
+"""A customer this many years or longer is thanked for their loyalty."""
+NEW_CUSTOMER_DAYS = 90
+"""A customer for fewer days than this is welcomed as new."""
+APPOINTMENT_SOON_DAYS = 14
+SERVICE_DUE_SOON_DAYS = 30
+MAX_HIGHLIGHTS = 2
+
+# Most relevant first: safety, then what the customer can act on today, then
+# what they are waiting for from us, then money, then upcoming dates.
+RECALL = "recall"
+READY_FOR_PICKUP = "ready_for_pickup"
+OPEN_CASE = "open_case"
+OVERDUE_INVOICE = "overdue_invoice"
+UPCOMING_APPOINTMENT = "upcoming_appointment"
+ORDER_SHIPPED = "order_shipped"
+ORDER_SHIPPED_UNDATED = "order_shipped_undated"
+SERVICE_OVERDUE = "service_overdue"
+ORDER_IN_PRODUCTION = "order_in_production"
+ORDER_CONFIRMED = "order_confirmed"
+SERVICE_DUE_SOON = "service_due_soon"
+
+_PRIORITY = {
+    RECALL: 0,
+    READY_FOR_PICKUP: 1,
+    OPEN_CASE: 2,
+    OVERDUE_INVOICE: 3,
+    # an appointment soon and an order arriving soon: whichever comes first
+    UPCOMING_APPOINTMENT: 4,
+    ORDER_SHIPPED: 4,
+    ORDER_SHIPPED_UNDATED: 4,
+    SERVICE_OVERDUE: 5,
+    ORDER_IN_PRODUCTION: 6,
+    ORDER_CONFIRMED: 6,
+    SERVICE_DUE_SOON: 7,
+}
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One thing that is open for the customer, worth one sentence.
+
+    Attributes:
+        kind: What it is (``recall``, ``open_case``, ...); the response is
+            ``utter_highlight_<kind>``.
+        when: The date that orders highlights of the same priority.
+        values: The response's placeholders, formatted for customers.
+
+    """
+
+    kind: str
+    when: date
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def priority(self) -> int:
+        """Lower is more relevant."""
+        return _PRIORITY[self.kind]
+
+
+@dataclass(frozen=True)
+class Loyalty:
+    """Why to thank or welcome the customer.
+
+    Attributes:
+        kind: ``long_standing`` or ``new_customer``; the response is
+            ``utter_loyalty_<kind>``.
+        values: The response's placeholders.
+
+    """
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def addressee(customer: Customer) -> str:
+    """Return how to address the customer: "Frau Schmidt" (or the full name without salutation)."""
+    if customer.salutation.strip():
+        return f"{customer.salutation.strip()} {customer.last_name}"
+    return f"{customer.first_name} {customer.last_name}".strip()
+
+
+def completed_years(since: date, today: date) -> int:
+    """Return the whole years from ``since`` to ``today``."""
+    years = today.year - since.year
+    if (today.month, today.day) < (since.month, since.day):
+        years -= 1
+    return max(0, years)
+
+
+def loyalty(customer: Customer, today: date) -> Loyalty | None:
+    """Return the loyalty worth mentioning: long-standing customers and new ones.
+
+    Args:
+        customer: The customer's master data.
+        today: Today's date.
+
+    Returns:
+        ``long_standing`` for customers of :data:`LONG_STANDING_YEARS` years
+        or more, ``new_customer`` for customers of fewer than
+        :data:`NEW_CUSTOMER_DAYS` days, otherwise None.
+
+    """
+    years = completed_years(customer.customer_since, today)
+    if years >= LONG_STANDING_YEARS:
+        return Loyalty(
+            "long_standing",
+            {"customer_since_year": str(customer.customer_since.year), "loyalty_years": str(years)},
+        )
+    if 0 <= (today - customer.customer_since).days < NEW_CUSTOMER_DAYS:
+        return Loyalty("new_customer")
+    return None
+
+
+def vehicle_label(vehicle: Vehicle | None, fallback: str = "") -> str:
+    """Return "Aurora Touring, M-AS 2004" (model and plate) for a vehicle."""
+    if vehicle is None:
+        return fallback
+    return f"{vehicle.model}, {vehicle.plate}" if vehicle.plate else vehicle.model
+
+
+def select_highlights(
+    profile: CustomerProfile, today: date, limit: int = MAX_HIGHLIGHTS
+) -> list[Highlight]:
+    """Return what is open for the customer, most relevant first, at most ``limit``.
+
+    Args:
+        profile: The customer's profile from the CRM.
+        today: Today's date.
+        limit: How many highlights to return.
+
+    Returns:
+        Highlights sorted by priority, then by date (soonest or oldest first).
+
+    """
+    found = [
+        *_recalls(profile),
+        *_appointments(profile, today),
+        *_cases(profile),
+        *_invoices(profile, today),
+        *_orders(profile),
+        *_services(profile, today),
+    ]
+    found.sort(key=lambda item: (item.priority, item.when))
+    return found[:limit]
+
+
+def _vehicles(profile: CustomerProfile) -> dict[str, Vehicle]:
+    return {vehicle.vin: vehicle for vehicle in profile.vehicles}
+
+
+def _recalls(profile: CustomerProfile) -> list[Highlight]:
+    vehicles = _vehicles(profile)
+    return [
+        Highlight(
+            RECALL,
+            date.min,
+            {
+                "vehicle": vehicle_label(vehicles.get(notice.vin), notice.model or notice.vin),
+                "campaign_code": notice.campaign_code,
+                "recall_title": notice.title,
+            },
+        )
+        for notice in profile.recalls
+    ]
+
+
+def _appointments(profile: CustomerProfile, today: date) -> list[Highlight]:
+    vehicles = _vehicles(profile)
+    found = []
+    for appointment in profile.appointments:
+        day = appointment.starts_at.date()
+        workshop = {"workshop_name": appointment.workshop.name}
+        if appointment.status is AppointmentStatus.READY_FOR_PICKUP:
+            vehicle = vehicles.get(appointment.vehicle_vin or "")
+            found.append(
+                Highlight(
+                    READY_FOR_PICKUP,
+                    day,
+                    {**workshop, "vehicle": vehicle_label(vehicle, appointment.service)},
+                )
+            )
+        elif appointment.status is AppointmentStatus.BOOKED and (
+            today <= day <= today + timedelta(days=APPOINTMENT_SOON_DAYS)
+        ):
+            found.append(
+                Highlight(
+                    UPCOMING_APPOINTMENT,
+                    day,
+                    {
+                        **workshop,
+                        "appointment_service": appointment.service,
+                        "appointment_date": format_date(day),
+                        "appointment_time": format_time(appointment.starts_at),
+                    },
+                )
+            )
+    return found
+
+
+def _cases(profile: CustomerProfile) -> list[Highlight]:
+    return [
+        Highlight(
+            OPEN_CASE,
+            case.opened_at.date(),
+            {"case_subject": case.subject, "case_number": case.case_number},
+        )
+        for case in profile.cases
+        if case.status in (CaseStatus.OPEN, CaseStatus.IN_PROGRESS)
+    ]
+
+
+def _invoices(profile: CustomerProfile, today: date) -> list[Highlight]:
+    return [
+        Highlight(
+            OVERDUE_INVOICE,
+            invoice.due_on,
+            {
+                "invoice_number": invoice.invoice_number,
+                "invoice_amount": format_money(invoice.amount_eur),
+                "invoice_due_date": format_date(invoice.due_on),
+            },
+        )
+        for invoice in profile.invoices
+        if invoice.status is InvoiceStatus.OVERDUE
+        or (invoice.status is InvoiceStatus.OPEN and invoice.due_on < today)
+    ]
+
+
+def _orders(profile: CustomerProfile) -> list[Highlight]:
+    kinds = {
+        OrderStatus.SHIPPED: ORDER_SHIPPED,
+        OrderStatus.IN_PRODUCTION: ORDER_IN_PRODUCTION,
+        OrderStatus.ORDERED: ORDER_CONFIRMED,
+    }
+    found = []
+    for order in profile.orders:
+        kind = kinds.get(order.status)
+        if kind is None:
+            continue
+        values = {"order_item": order.item}
+        if order.expected_delivery is not None:
+            values["order_delivery_date"] = format_date(order.expected_delivery)
+            found.append(Highlight(kind, order.expected_delivery, values))
+        elif kind == ORDER_SHIPPED:
+            found.append(Highlight(ORDER_SHIPPED_UNDATED, date.max, values))
+    return found
+
+
+def _services(profile: CustomerProfile, today: date) -> list[Highlight]:
+    found = []
+    for vehicle in profile.vehicles:
+        due = vehicle.next_service_due
+        if due is None or due > today + timedelta(days=SERVICE_DUE_SOON_DAYS):
+            continue
+        kind = SERVICE_OVERDUE if due < today else SERVICE_DUE_SOON
+        found.append(
+            Highlight(
+                kind, due, {"vehicle": vehicle_label(vehicle), "service_due_date": format_date(due)}
+            )
+        )
+    return found

@@ -1,0 +1,159 @@
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.journeys import JOURNEYS, ActionResumeRequest
+from bot.topics import PERSONAL_TOPICS
+from tests.actions.conftest import as_dict, make_tracker, responses, user
+
+
+async def resume(services, domain, slots):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(domain, [user("80331", "inform")], slots)
+    events = await ActionResumeRequest(services).run(dispatcher, tracker, domain)
+    await services.conversation_log.drain()
+    return as_dict(events), dispatcher
+
+
+def history(crm_service, number):
+    return [e.topic for e in crm_service.list_interactions(number) if e.conversation_id]
+
+
+async def test_after_verification_the_customer_is_greeted_then_served(
+    services, domain, crm_service_local
+) -> None:
+    values, dispatcher = await resume(
+        services,
+        domain,
+        {
+            "verified_customer_number": "K-100002",
+            "verification_method": "postal_code",
+            "requested_intent": "order_status",
+            "logged_topics": ["identified"],
+        },
+    )
+    assert responses(dispatcher) == [
+        "utter_greet_verified_customer",
+        "utter_highlight_open_case",
+        "utter_highlight_order_in_production",
+        "utter_soon_order_status",
+    ]
+    assert dispatcher.messages[0]["addressee"] == "Herr Yilmaz"
+    assert dispatcher.messages[1]["case_number"] == "C-9001"
+    assert values == {
+        "requested_intent": None,
+        "customer_greeted": True,
+        "logged_topics": ["identified", "order_status"],
+    }
+    assert history(crm_service_local, "K-100002") == ["order_status"]
+
+
+async def test_only_the_verified_identity_is_used(services, domain) -> None:
+    _, dispatcher = await resume(
+        services,
+        domain,
+        {
+            "verified_customer_number": "K-100003",
+            "verification_method": "postal_code",
+            "customer_number": "K-100001",  # typed later, never verified
+            "requested_intent": "invoice_question",
+        },
+    )
+    assert dispatcher.messages[0]["addressee"] == "Frau Wagner"
+    assert responses(dispatcher)[1:] == [
+        "utter_loyalty_long_standing",
+        "utter_highlight_recall",
+        "utter_highlight_overdue_invoice",
+        "utter_soon_invoice_question",
+    ]
+    assert dispatcher.messages[3]["invoice_amount"] == "1.245,50 €"
+
+
+async def test_a_greeted_customer_is_served_directly(services, domain, crm_service_local) -> None:
+    values, dispatcher = await resume(
+        services,
+        domain,
+        {
+            "verified_customer_number": "K-100004",
+            "verification_method": "customer_token",
+            "customer_greeted": True,
+            "requested_intent": "appointment_status",
+            "logged_topics": ["identified", "appointment_status"],
+        },
+    )
+    assert responses(dispatcher) == ["utter_soon_appointment_status"]
+    assert values == {"requested_intent": None}
+    assert history(crm_service_local, "K-100004") == []  # already recorded in this conversation
+
+
+async def test_a_locked_out_customer_is_offered_a_human(services, domain) -> None:
+    values, dispatcher = await resume(
+        services, domain, {"verification_failures": 3.0, "requested_intent": "order_status"}
+    )
+    assert responses(dispatcher) == ["utter_verification_locked"]
+    assert values == {"requested_intent": None}
+
+
+async def test_after_a_stop_nothing_personal_is_said(services, domain) -> None:
+    values, dispatcher = await resume(
+        services, domain, {"verification_failures": 1.0, "requested_intent": "order_status"}
+    )
+    assert responses(dispatcher) == []
+    assert values == {"requested_intent": None}
+
+
+async def test_crm_down_after_verification_still_serves_the_request(
+    unreachable_services, domain
+) -> None:
+    _, dispatcher = await resume(
+        unreachable_services,
+        domain,
+        {
+            "verified_customer_number": "K-100001",
+            "verification_method": "postal_code",
+            "requested_intent": "contract_info",
+        },
+    )
+    assert responses(dispatcher) == ["utter_verified_without_profile", "utter_soon_contract_info"]
+
+
+def test_every_personal_topic_has_a_journey_with_a_response(domain) -> None:
+    assert set(JOURNEYS) == set(PERSONAL_TOPICS)
+    for topic in PERSONAL_TOPICS:
+        assert f"utter_soon_{topic}" in domain["responses"]
+
+
+def test_every_response_the_actions_use_exists(domain) -> None:
+    used = {
+        "utter_greet",
+        "utter_greet_customer",
+        "utter_greet_customer_again",
+        "utter_greet_verified_customer",
+        "utter_loyalty_long_standing",
+        "utter_loyalty_new_customer",
+        "utter_ask_how_can_i_help",
+        "utter_verified_without_profile",
+        "utter_crm_unavailable",
+        "utter_verification_locked",
+        "utter_verification_stopped",
+        "utter_verification_failed",
+        "utter_verification_failed_last_try",
+        "utter_verification_invalid_customer_number",
+        "utter_verification_invalid_postal_code",
+        "utter_ask_verification_form_customer_number",
+        "utter_ask_customer_number_again",
+        "utter_ask_verification_form_postal_code",
+    }
+    kinds = [
+        "recall",
+        "ready_for_pickup",
+        "open_case",
+        "overdue_invoice",
+        "upcoming_appointment",
+        "order_shipped",
+        "order_shipped_undated",
+        "order_in_production",
+        "order_confirmed",
+        "service_overdue",
+        "service_due_soon",
+    ]
+    used |= {f"utter_highlight_{kind}" for kind in kinds}
+    assert used <= set(domain["responses"])

@@ -1,0 +1,92 @@
+"""Talking to the running Rasa server over the REST channel, and looking into tracker and CRM."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tests.support.crm_server import CRM_API_TOKEN, CUSTOMER_TOKEN_SECRET, CRMServer
+
+
+@dataclass
+class Turn:
+    """The bot's answer to one message."""
+
+    messages: list[dict[str, Any]]
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(m.get("text") or "" for m in self.messages)
+
+    @property
+    def buttons(self) -> list[str]:
+        return [b["payload"] for m in self.messages for b in m.get("buttons", [])]
+
+
+class Chat:
+    """One conversation with the Rasa server (a fresh sender id)."""
+
+    def __init__(self, rasa_server, metadata: dict[str, Any] | None = None) -> None:
+        self.rasa = rasa_server
+        self.sender = f"e2e-{uuid.uuid4().hex[:10]}"
+        self.metadata = metadata
+
+    def say(self, message: str, metadata: dict[str, Any] | None = None) -> Turn:
+        body: dict[str, Any] = {"sender": self.sender, "message": message}
+        if metadata or self.metadata:
+            body["metadata"] = metadata or self.metadata
+        started = time.perf_counter()
+        response = httpx.post(f"{self.rasa.url}/webhooks/rest/webhook", json=body, timeout=30)
+        seconds = time.perf_counter() - started
+        assert response.status_code == 200, response.text
+        return Turn(response.json(), seconds)
+
+    def tracker(self) -> dict[str, Any]:
+        response = httpx.get(
+            f"{self.rasa.url}/conversations/{self.sender}/tracker",
+            params={"token": self.rasa.token},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    def slot(self, name: str) -> Any:
+        return self.tracker()["slots"].get(name)
+
+    def verify(self, number: str, postal_code: str) -> Turn:
+        """Start a personal request and pass the verification."""
+        assert "Kundennummer" in self.say("Wo ist meine Bestellung?").text
+        self.say(number)
+        return self.say(postal_code)
+
+
+def customer_token(number: str, secret: str = CUSTOMER_TOKEN_SECRET) -> str:
+    from bot.customer_tokens import issue_customer_token
+
+    return issue_customer_token(number, secret)
+
+
+def crm_history(crm_server: CRMServer, number: str) -> list[dict[str, Any]]:
+    """The customer's interaction history, newest first, straight from the CRM API."""
+    response = httpx.get(
+        f"{crm_server.url}/api/crm/customers/{number}/interactions",
+        headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def wait_for(condition, seconds: float = 5.0) -> bool:
+    """Poll ``condition`` (history entries are written in the background)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

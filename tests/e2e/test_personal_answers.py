@@ -1,0 +1,65 @@
+"""End to end: the personal greeting names the right facts for each demo customer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.chat import Chat, customer_token
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+GREETINGS = {
+    "K-100001": (
+        [
+            "Guten Tag Frau Schmidt",
+            "seit 2004",
+            "22 Jahre Treue",
+            "Dachbox Nordlicht 420 L",
+            "27.11.2026",
+            "03.12.2026 um 09:00 Uhr",
+        ],
+        ["Rechnung"],
+    ),
+    "K-100002": (
+        ["Guten Tag Herr Yilmaz", "Ladekabel defekt", "C-9001", "Vela e Long Range", "14.02.2027"],
+        ["Treue", "20.12.2026"],
+    ),
+    "K-100003": (
+        [
+            "Guten Tag Frau Wagner",
+            "seit 2015",
+            "RC-2026-07",
+            "Austausch Bremsschlauch vorne",
+            "R-20250201",
+            "1.245,50 €",
+            "10.10.2026",
+        ],
+        ["01.10.2026"],
+    ),
+    "K-100004": (
+        ["Guten Tag Herr Meier", "Strato GT, ZH 123456", "Nordlicht Werkstatt Zürich", "abgeholt"],
+        ["Treue", "Geräusch"],
+    ),
+    "K-100005": (["Guten Tag Frau Becker", "Herzlich willkommen"], ["Fahrradträger", "Treue"]),
+}
+
+
+@pytest.mark.parametrize("number", sorted(GREETINGS))
+def test_the_greeting_names_what_matters_to_this_customer(rasa_server, number: str) -> None:
+    present, absent = GREETINGS[number]
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token(number)})
+    greeting = chat.say("Hallo").text
+    for fact in present:
+        assert fact in greeting, (fact, greeting)
+    for fact in absent:
+        assert fact not in greeting, (fact, greeting)
+    # at most two open things, one sentence each
+    highlights = [m for m in chat.say("Hallo").messages]
+    assert len(highlights) == 1 and "Hallo noch einmal" in highlights[0]["text"]
+
+
+def test_loyalty_is_mentioned_once_per_conversation(rasa_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100001")})
+    assert "Treue" in chat.say("Hallo").text
+    assert "Treue" not in chat.say("Wo ist meine Bestellung?").text
+    assert "Treue" not in chat.say("Hallo").text
