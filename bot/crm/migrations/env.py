@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from bot.crm.models import Base
+from bot.escalation import models as _escalation_models  # noqa: F401  (its tables)
 
 target_metadata = Base.metadata
 

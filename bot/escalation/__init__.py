@@ -1,0 +1,1 @@
+"""Escalation to a human agent: the context package, the queue, agents and the takeover."""

@@ -1,0 +1,33 @@
+"""The escalation service's own exceptions (the API maps them to HTTP statuses)."""
+
+from __future__ import annotations
+
+
+class EscalationError(Exception):
+    """Base class of escalation failures."""
+
+    status_code = 500
+
+
+class EscalationNotFound(EscalationError):
+    """No escalation with that id (or for that conversation)."""
+
+    status_code = 404
+
+
+class EscalationConflict(EscalationError):
+    """The escalation is not in a state that allows the action (e.g. claimed by another agent)."""
+
+    status_code = 409
+
+
+class AgentExists(EscalationError):
+    """An agent with that username exists already."""
+
+    status_code = 409
+
+
+class TakeoverFailed(EscalationError):
+    """Rasa did not accept the takeover, message or hand-back."""
+
+    status_code = 502

@@ -1,0 +1,107 @@
+"""Live takeover through Rasa's own HTTP API (``rasa run --enable-api``).
+
+Claiming appends events to the conversation: the active form is stopped,
+the slot ``agent_takeover`` routes the customer's next messages to the
+agent (rules in ``data/rules/handoff.yml``), and a notice goes out. Agent
+messages are ``bot`` events with ``{"sender": "agent", "agent_name": ...}``
+in their metadata, sent to the customer's own channel with
+``output_channel=latest&execute_side_effects=true``; the website widget and
+Messenger show them as coming from a person. Hand-back clears the slot.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from bot.escalation.errors import TakeoverFailed
+from bot.escalation.settings import EscalationSettings
+
+logger = logging.getLogger(__name__)
+
+TAKEOVER_SLOT = "agent_takeover"
+AGENT_NAME_SLOT = "agent_name"
+JOINED_NOTICE = "{agent} aus unserem Kundenservice hat den Chat übernommen."
+HANDBACK_NOTICE = "Sie chatten jetzt wieder mit dem digitalen Assistenten von Nordlicht Automobile."
+
+
+class RasaConversations:
+    """Appends takeover events to Rasa conversations.
+
+    Args:
+        settings: RASA_URL, RASA_API_TOKEN, time limit.
+        transport: An httpx transport (tests); the network by default.
+
+    """
+
+    def __init__(
+        self, settings: EscalationSettings, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self._base = settings.rasa_url
+        self._token = settings.rasa_api_token
+        self._client = httpx.Client(timeout=settings.rasa_timeout_seconds, transport=transport)
+
+    def take_over(self, conversation_id: str, agent_name: str) -> None:
+        """Stop any form, route the customer's messages to the agent, announce the agent."""
+        self._append(
+            conversation_id,
+            [
+                {"event": "active_loop", "name": None},
+                {"event": "slot", "name": TAKEOVER_SLOT, "value": True},
+                {"event": "slot", "name": AGENT_NAME_SLOT, "value": agent_name},
+                _notice(JOINED_NOTICE.format(agent=agent_name)),
+            ],
+        )
+
+    def send_agent_message(self, conversation_id: str, agent_name: str, text: str) -> None:
+        """Send the agent's message to the customer's channel."""
+        self._append(
+            conversation_id,
+            [
+                {
+                    "event": "bot",
+                    "text": text,
+                    "metadata": {"sender": "agent", "agent_name": agent_name},
+                }
+            ],
+        )
+
+    def hand_back(self, conversation_id: str) -> None:
+        """Let the bot answer again and tell the customer so."""
+        self._append(
+            conversation_id,
+            [
+                {"event": "slot", "name": TAKEOVER_SLOT, "value": False},
+                {"event": "slot", "name": AGENT_NAME_SLOT, "value": None},
+                _notice(HANDBACK_NOTICE),
+            ],
+        )
+
+    def close(self) -> None:
+        """Release connections."""
+        self._client.close()
+
+    def _append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        if not self._token:
+            raise TakeoverFailed("RASA_API_TOKEN is not set; the takeover cannot reach Rasa")
+        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        params = {
+            "output_channel": "latest",
+            "execute_side_effects": "true",
+            "token": self._token.reveal(),
+        }
+        try:
+            response = self._client.post(url, params=params, json=events)
+        except httpx.HTTPError as error:
+            logger.warning("Rasa API unreachable for the takeover: %r", error)
+            raise TakeoverFailed("the Rasa server did not answer") from None
+        if response.status_code != 200:
+            logger.warning("Rasa API refused takeover events: %s", response.status_code)
+            raise TakeoverFailed(f"the Rasa server answered {response.status_code}")
+
+
+def _notice(text: str) -> dict[str, Any]:
+    return {"event": "bot", "text": text, "metadata": {"sender": "system"}}

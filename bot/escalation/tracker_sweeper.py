@@ -1,0 +1,149 @@
+"""Record handoff requests the action server missed, from Rasa's tracker store.
+
+Rasa drops a custom action that fails (action server down, crash): the
+customer still gets ``utter_handoff_requested`` (the rule says it first), but
+``action_request_human`` never records the escalation. The bot service
+therefore reads Rasa's SQL tracker store (``RASA_TRACKER_STORE_URL``, the
+``events`` table Rasa's ``SQLTrackerStore`` writes) every few seconds: every
+``utter_handoff_requested`` that no escalation covers becomes one, built
+from the conversation's events by the same code as the action's. Creation is
+idempotent, so the action and the sweeper never produce two.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+import anyio
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, select
+from sqlalchemy.engine import Engine
+
+from bot.escalation.reasons import known_reason
+from bot.escalation.schemas import EscalationIntake
+from bot.escalation.service import EscalationService
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_UTTERANCE = "utter_handoff_requested"
+GRACE_SECONDS = 3.0
+"""The action server gets this long to record a request itself."""
+LOOKBACK_SECONDS = 24 * 3600
+
+_metadata = MetaData()
+EVENTS = Table(
+    "events",
+    _metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("type_name", String(255)),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+
+class TrackerStoreSweeper:
+    """Finds unrecorded handoff requests in Rasa's tracker store.
+
+    Args:
+        tracker_store_url: SQLAlchemy URL of Rasa's tracker store.
+        service: Where escalations are created.
+        grace_seconds: Age a request must reach before the sweeper acts.
+
+    """
+
+    def __init__(
+        self,
+        tracker_store_url: str,
+        service: EscalationService,
+        grace_seconds: float = GRACE_SECONDS,
+    ) -> None:
+        self._engine: Engine = create_engine(tracker_store_url, future=True, pool_pre_ping=True)
+        self._service = service
+        self._grace = grace_seconds
+        self._done: set[tuple[str, float]] = set()
+
+    def sweep(self, now: float | None = None) -> list[int]:
+        """Record every uncovered handoff request; return the new escalation ids."""
+        now = time.time() if now is None else now
+        query = select(EVENTS.c.sender_id, EVENTS.c.timestamp).where(
+            EVENTS.c.action_name == HANDOFF_UTTERANCE,
+            EVENTS.c.timestamp >= now - LOOKBACK_SECONDS,
+            EVENTS.c.timestamp <= now - self._grace,
+        )
+        try:
+            with self._engine.connect() as connection:
+                requests = connection.execute(query).all()
+        except Exception as error:  # the tracker store may not exist yet
+            logger.debug("Tracker store not readable: %r", error)
+            return []
+        created = []
+        for sender_id, stamp in requests:
+            if (sender_id, stamp) in self._done:
+                continue
+            if not self._service.covers_request(sender_id, stamp):
+                escalation_id = self._record(sender_id, stamp)
+                if escalation_id is not None:
+                    created.append(escalation_id)
+            self._done.add((sender_id, stamp))
+        return created
+
+    def _record(self, sender_id: str, stamp: float) -> int | None:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(EVENTS.c.data)
+                .where(EVENTS.c.sender_id == sender_id, EVENTS.c.timestamp <= stamp)
+                .order_by(EVENTS.c.id)
+            ).scalars()
+            events = [json.loads(row) for row in rows if row]
+        slots = _replay_slots(events)
+        receipt = self._service.open_escalation(
+            EscalationIntake(
+                conversation_id=sender_id,
+                reason=known_reason(slots.get("handoff_reason")),
+                case_number=slots.get("handoff_case_number"),
+                verified_customer_number=slots.get("verified_customer_number"),
+                claimed_customer_number=slots.get("customer_number"),
+                events=_last_session(events)[-2000:],
+            ),
+            source="tracker_store",
+        )
+        logger.warning(
+            "Recorded a handoff request the action server missed: conversation %s -> escalation %s",
+            sender_id,
+            receipt.escalation_id,
+        )
+        return receipt.escalation_id if receipt.created else None
+
+    async def run_forever(self, every_seconds: float) -> None:
+        """Sweep every ``every_seconds`` until cancelled (errors are logged, never fatal)."""
+        while True:
+            try:
+                await anyio.to_thread.run_sync(self.sweep)
+            except Exception:
+                logger.exception("Tracker store sweep failed")
+            await asyncio.sleep(every_seconds)
+
+    def close(self) -> None:
+        """Release the tracker store connections."""
+        self._engine.dispose()
+
+
+def _replay_slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    slots: dict[str, Any] = {}
+    for event in events:
+        if event.get("event") == "slot":
+            slots[str(event.get("name"))] = event.get("value")
+        elif event.get("event") == "restart":
+            slots = {}
+    return slots
+
+
+def _last_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
+    return events[starts[-1] :] if starts else events

@@ -1,0 +1,93 @@
+"""Assemble the escalation feature for the bot service (``create_app`` mounts it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import APIRouter, FastAPI
+
+from bot.crm.service import CRMService
+from bot.crm.service.base import Clock, system_clock
+from bot.escalation.agents import AgentDirectory
+from bot.escalation.api import escalation_error_response, escalation_routers
+from bot.escalation.errors import EscalationError
+from bot.escalation.live_chat import LiveChat
+from bot.escalation.rasa_conversations import RasaConversations
+from bot.escalation.service import EscalationService
+from bot.escalation.settings import EscalationSettings
+from bot.escalation.tracker_sweeper import TrackerStoreSweeper
+from bot.settings import Secret
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class EscalationFeature:
+    """The escalation service, agents, live chat, routers and the tracker-store sweeper."""
+
+    settings: EscalationSettings
+    service: EscalationService
+    agents: AgentDirectory
+    live_chat: LiveChat
+    routers: list[APIRouter]
+    sweeper: TrackerStoreSweeper | None
+
+    @classmethod
+    def create(
+        cls,
+        settings: EscalationSettings,
+        crm: CRMService,
+        service_token: Secret,
+        clock: Clock = system_clock,
+    ) -> EscalationFeature:
+        """Build the feature over the CRM's database.
+
+        Without AGENT_TOKEN_SECRET a random secret is used (logins end with the
+        process); ``bot serve`` insists on a configured one.
+        """
+        sessions = crm.session_factory
+        service = EscalationService(sessions, settings, crm.get_profile, clock)
+        agents = AgentDirectory(sessions, clock)
+        live_chat = LiveChat(service, RasaConversations(settings), crm)
+        secret = settings.agent_token_secret
+        if not secret:
+            logger.warning("AGENT_TOKEN_SECRET is not set: agent logins last until a restart")
+            secret = Secret(secrets.token_urlsafe(32))
+        routers = escalation_routers(
+            live_chat, agents, secret, settings.agent_token_ttl_seconds, service_token
+        )
+        sweeper = (
+            TrackerStoreSweeper(settings.tracker_store_url, service)
+            if settings.tracker_store_url
+            else None
+        )
+        return cls(settings, service, agents, live_chat, routers, sweeper)
+
+    def install(self, app: FastAPI) -> None:
+        """Mount the routers and the error handler."""
+        app.add_exception_handler(EscalationError, escalation_error_response)
+        for router in self.routers:
+            app.include_router(router)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Run the tracker-store sweeper while the app runs."""
+        task = None
+        if self.sweeper is not None:
+            task = asyncio.create_task(self.sweeper.run_forever(self.settings.sweep_seconds))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if self.sweeper is not None:
+                self.sweeper.close()
+            self.live_chat.rasa.close()
