@@ -109,6 +109,8 @@ class TrackerStoreSweeper:
                 case_number=slots.get("handoff_case_number"),
                 verified_customer_number=slots.get("verified_customer_number"),
                 claimed_customer_number=slots.get("customer_number"),
+                channel=None,
+                slots=slots,
                 events=_last_session(events)[-2000:],
             ),
             source="tracker_store",

@@ -16,6 +16,8 @@ from bot.crm.api import crm_error_response, crm_router
 from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
+from bot.escalation.settings import EscalationSettings, get_escalation_settings
+from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
 from bot.web.site import website_router
 
@@ -25,6 +27,7 @@ def create_app(
     *,
     crm_service: CRMService | None = None,
     routers: Sequence[APIRouter] = (),
+    escalation_settings: EscalationSettings | None = None,
 ) -> FastAPI:
     """Build the bot service.
 
@@ -33,6 +36,8 @@ def create_app(
         crm_service: The CRM to expose; by default one over
             ``settings.crm_database_url`` (its engine is closed on shutdown).
         routers: Further routers to mount (agent desk, website, ...).
+        escalation_settings: Escalation, agent and takeover settings; from the
+            environment by default. The feature is ``app.state.escalations``.
 
     Returns:
         The ASGI app.
@@ -47,10 +52,14 @@ def create_app(
         engine = create_crm_engine(settings.crm_database_url)
         crm_service = CRMService(engine)
     service = crm_service
+    escalations = EscalationFeature.create(
+        escalation_settings or get_escalation_settings(), service, token
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with escalations.running():
+            yield
         if engine is not None:
             engine.dispose()
 
@@ -72,6 +81,8 @@ def create_app(
         return schemas.Health(status="ok", database="ok")
 
     app.include_router(crm_router(service, token))
+    app.state.escalations = escalations
+    escalations.install(app)
     app.include_router(website_router(settings))
     for router in routers:
         app.include_router(router)

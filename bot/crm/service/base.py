@@ -57,6 +57,11 @@ class ServiceBase:
             self._sessions = engine_or_session_factory
         self._clock = clock
 
+    @property
+    def session_factory(self) -> sessionmaker:
+        """The session factory (services over the same database share it)."""
+        return self._sessions
+
     @contextmanager
     def _reading(self) -> Iterator[Session]:
         """Open a session for reads; database failures become CRMUnavailable."""
