@@ -1,7 +1,8 @@
 """The app factory of the bot service (port 8000).
 
-``create_app`` mounts the CRM API, the website (chat widget files; the demo
-site in demo mode, see ``bot.web.site``) and any further routers (agent desk)
+``create_app`` mounts the CRM API, the escalation API, the agent desk
+(``bot.desk``), the website (chat widget files; the demo
+site in demo mode, see ``bot.web.site``) and any further routers
 that later features pass in, and serves ``GET /healthz``.
 """
 
@@ -16,6 +17,7 @@ from bot.crm.api import crm_error_response, crm_router
 from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
+from bot.desk.router import desk_router
 from bot.escalation.settings import EscalationSettings, get_escalation_settings
 from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
@@ -83,6 +85,7 @@ def create_app(
     app.include_router(crm_router(service, token))
     app.state.escalations = escalations
     escalations.install(app)
+    app.include_router(desk_router())
     app.include_router(website_router(settings))
     for router in routers:
         app.include_router(router)

@@ -1,0 +1,1 @@
+"""The agent desk: the web application agents work escalations in (``/desk``)."""

@@ -1,0 +1,128 @@
+"""The agent desk's routes on the bot service (see docs/agent-desk.md).
+
+* ``GET /desk``: the desk page (login, queue, one escalation on one screen);
+  everything else happens in its scripts through the escalation JSON API
+  (``/api/auth/login``, ``/api/escalations...``, owned by ``bot.escalation``).
+* ``GET /desk/static/...``: the desk's scripts and styles (no build step).
+* ``GET /desk/api/updates``: live updates by long polling (``bot.desk.live``),
+  authorised with the agent's bearer token.
+
+The page is sent with a Content-Security-Policy that allows scripts, styles
+and connections to this site only, and nothing inline.
+"""
+
+# No "from __future__ import annotations": FastAPI resolves the endpoint annotations at run time.
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from bot.desk.live import next_update
+from bot.escalation import schemas
+from bot.escalation.auth import InvalidToken, read_agent_token
+from bot.escalation.wiring import EscalationFeature
+from bot.web.static_files import static_router
+
+DESK_DIR = Path(__file__).resolve().parent
+PAGE = DESK_DIR / "templates" / "desk.html"
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ]
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+MAX_WAIT_SECONDS = 25.0
+
+
+def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
+    """Build the desk's routes.
+
+    The escalation feature is read from ``request.app.state.escalations``
+    (``bot.escalation.wiring.EscalationFeature``, set by ``create_app``).
+
+    Args:
+        poll_seconds: How often a waiting live-update request reads the service.
+
+    Returns:
+        The router to mount on the bot service.
+
+    """
+    page = PAGE.read_text(encoding="utf-8")
+    bearer = HTTPBearer(auto_error=False, description="Agent token from POST /api/auth/login")
+    router = APIRouter(include_in_schema=False)
+    router.include_router(static_router(DESK_DIR / "static", "/desk/static"))
+
+    def feature(request: Request) -> EscalationFeature:
+        return request.app.state.escalations  # type: ignore[no-any-return]
+
+    def current_agent(
+        escalations: Annotated[EscalationFeature, Depends(feature)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> schemas.AgentRef:
+        secret = escalations.settings.agent_token_secret
+        if not secret:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                detail="AGENT_TOKEN_SECRET is not set: live updates need it",
+            )
+        try:
+            if credentials is None:
+                raise InvalidToken("missing")
+            claims = read_agent_token(credentials.credentials, secret.reveal())
+        except InvalidToken:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                detail="missing, invalid or expired agent token",
+                headers={"WWW-Authenticate": "Bearer"},
+            ) from None
+        agent = escalations.agents.seen(claims.agent_id)
+        if agent is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="agent disabled")
+        return agent
+
+    @router.get("/desk")
+    def desk_page() -> HTMLResponse:
+        return HTMLResponse(page, headers=PAGE_HEADERS)
+
+    @router.get("/desk/")
+    def desk_slash() -> RedirectResponse:
+        return RedirectResponse("/desk", status_code=308)
+
+    @router.get("/desk/api/updates")
+    async def updates(
+        request: Request,
+        escalations: Annotated[EscalationFeature, Depends(feature)],
+        agent: Annotated[schemas.AgentRef, Depends(current_agent)],
+        cursor: Annotated[str, Query(max_length=64)] = "",
+        escalation: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 20.0,
+    ) -> JSONResponse:
+        update: dict[str, Any] = await next_update(
+            escalations.service,
+            escalation,
+            cursor,
+            wait_seconds=wait,
+            poll_seconds=poll_seconds,
+            gone=request.is_disconnected,
+        )
+        update["agent"] = agent.dict()
+        return JSONResponse(update, headers={"Cache-Control": "no-store"})
+
+    return router

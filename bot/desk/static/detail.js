@@ -1,0 +1,259 @@
+// One escalation on one screen: customer, reason, summary, what the bot knew and did,
+// the transcript with the reply box, notes, and the buttons to claim, hand back, resolve.
+
+import { byId, el, fill, fillFacts, fillList } from "./dom.js";
+import {
+  CASE_KIND,
+  CASE_STATUS,
+  CHANNEL,
+  ORDER_STATUS,
+  PRIORITY,
+  ROLE,
+  STATUS,
+  TIER,
+  dateOnly,
+  dateTime,
+  label,
+  percent,
+  slotText,
+  waitingSince,
+} from "./format.js";
+
+const SLOT_LABELS = {
+  customer_number: "Kundennummer",
+  verified_customer_number: "Verifizierte Kundennummer",
+  order_number: "Bestellnummer",
+  invoice_number: "Rechnungsnummer",
+  plate: "Kennzeichen",
+  vin: "FIN",
+  email: "E-Mail",
+  phone: "Telefon",
+  postal_code: "PLZ",
+  city: "Ort",
+  model: "Modell",
+  service_type: "Leistung",
+  date: "Datum",
+  time: "Uhrzeit",
+  requested_intent: "Anliegen",
+  handoff_reason: "Übergabegrund",
+  handoff_case_number: "Vorgangsnummer",
+};
+
+/** What the agent may do with `escalation` (`me`: own agent id). */
+export function permissions(escalation, me) {
+  const mine = Boolean(escalation.claimed_by && escalation.claimed_by.id === me);
+  const claimed = escalation.status === "claimed";
+  return {
+    mine,
+    claim: escalation.status === "open",
+    reply: claimed && mine,
+    handback: claimed && mine,
+    resolve: claimed && mine,
+    note: escalation.status !== "resolved",
+  };
+}
+
+function renderHead(escalation, me) {
+  byId("case-title").textContent = `Anfrage #${escalation.id}`;
+  const priority = byId("case-priority");
+  priority.textContent = label(PRIORITY, escalation.priority);
+  priority.className = `badge badge--${escalation.priority}`;
+  priority.setAttribute("aria-label", `Priorität: ${label(PRIORITY, escalation.priority)}`);
+  const status = byId("case-status");
+  const who = escalation.claimed_by
+    ? escalation.claimed_by.id === me
+      ? " (von Ihnen)"
+      : ` (${escalation.claimed_by.display_name || escalation.claimed_by.username})`
+    : "";
+  status.textContent = `${label(STATUS, escalation.status)}${who}`;
+  status.className = `badge badge--status badge--${escalation.status}`;
+  byId("case-reason").textContent = escalation.reason_text || escalation.reason;
+
+  const waiting =
+    escalation.status === "open"
+      ? [
+          escalation.queue_position ? `Platz ${escalation.queue_position}` : null,
+          waitingSince(escalation.created_at),
+          escalation.wait_minutes !== null && escalation.wait_minutes !== undefined
+            ? `geschätzt ${escalation.wait_minutes} Min.`
+            : null,
+        ]
+          .filter(Boolean)
+          .join(" · ")
+      : null;
+  fillFacts(byId("case-facts"), [
+    ["Eingang", dateTime(escalation.created_at)],
+    ["Wartezeit", waiting],
+    ["Kanal", label(CHANNEL, escalation.channel)],
+    ["Vorgang", escalation.case_number],
+    ["Art", escalation.mode === "ticket" ? "Ticket (Rückruf zugesagt)" : "Live-Chat"],
+    ["Rückruf bis", escalation.callback_due_at ? dateTime(escalation.callback_due_at) : null],
+    ["Live-Übernahme", escalation.takeover_active ? "aktiv – Kunde schreibt an Sie" : null],
+    ["Gespräch", escalation.conversation_id],
+    ["Erledigt", escalation.resolved_at ? dateTime(escalation.resolved_at) : null],
+    ["Lösung", escalation.resolution],
+  ]);
+}
+
+function renderCustomer(customer) {
+  customer = customer || { verified: false };
+  const verified = byId("customer-verified");
+  verified.textContent = customer.verified
+    ? "✓ Identität verifiziert"
+    : `⚠ Nicht verifiziert${customer.note ? ` – ${customer.note}` : ""}: Angaben nicht bestätigt`;
+  verified.className = customer.verified ? "verified verified--yes" : "verified verified--no";
+  fillFacts(byId("customer-facts"), [
+    ["Name", customer.verified ? customer.name : null],
+    ["Kundennummer", customer.customer_number || "unbekannt"],
+    ["Status", customer.tier ? label(TIER, customer.tier) : null],
+    ["Kunde seit", customer.customer_since ? dateOnly(customer.customer_since) : null],
+    ["Ort", customer.city],
+    ["E-Mail", customer.email],
+    ["Telefon", customer.phone],
+    ["Hinweis", customer.verified ? customer.note : null],
+  ]);
+  fillList(byId("customer-vehicles"), customer.vehicles, (v) =>
+    el(
+      "li",
+      {},
+      [v.model, v.plate, v.mileage_km !== undefined && v.mileage_km !== null ? `${new Intl.NumberFormat("de-DE").format(v.mileage_km)} km` : null]
+        .filter(Boolean)
+        .join(" · "),
+      v.vin ? el("span", { className: "muted" }, ` FIN ${v.vin}`) : null,
+    ),
+  );
+  fillList(byId("customer-orders"), customer.open_orders, (o) =>
+    el(
+      "li",
+      {},
+      `${o.order_number}: ${o.item} – ${label(ORDER_STATUS, o.status)}`,
+      o.expected_delivery ? `, Lieferung ${dateOnly(o.expected_delivery)}` : "",
+    ),
+  );
+  fillList(byId("customer-cases"), customer.open_cases, (c) =>
+    el(
+      "li",
+      {},
+      `${c.case_number}: ${label(CASE_KIND, c.kind)} – ${c.subject} (${label(CASE_STATUS, c.status)}, seit ${dateOnly(c.opened_at)})`,
+    ),
+  );
+  fillList(byId("customer-interactions"), customer.recent_interactions, (i) =>
+    el(
+      "li",
+      {},
+      el("span", { className: "muted" }, `${dateTime(i.occurred_at)} · ${label(CHANNEL, i.channel)}: `),
+      i.summary,
+      i.case_number ? ` (${i.case_number})` : "",
+    ),
+  );
+}
+
+function renderBot(escalation) {
+  byId("case-summary").textContent = escalation.summary || "–";
+  fillList(byId("case-intents"), escalation.intents, (intent) =>
+    el(
+      "li",
+      { className: "intent" },
+      el("span", { className: "intent__name" }, intent.intent),
+      el("span", { className: "intent__confidence" }, percent(intent.confidence)),
+      intent.text ? el("span", { className: "intent__text" }, `„${intent.text}“`) : null,
+    ),
+  );
+  const slots = Object.entries(escalation.slots || {}).map(([name, value]) => [
+    SLOT_LABELS[name] ? `${SLOT_LABELS[name]} (${name})` : name,
+    slotText(value),
+  ]);
+  const entities = (escalation.entities || []).map((e) => [`Entität ${e.entity}`, slotText(e.value)]);
+  const facts = byId("case-slots");
+  fillFacts(facts, [...slots, ...entities]);
+  if (!facts.children.length) facts.append(el("div", { className: "muted" }, "keine"));
+  fillList(byId("case-actions"), escalation.bot_actions, (action) =>
+    el("li", {}, el("span", { className: "muted" }, `${dateTime(action.timestamp)} `), action.action),
+  );
+}
+
+function transcriptKey(escalation) {
+  const lines = escalation.transcript || [];
+  const last = lines[lines.length - 1];
+  return `${escalation.id}:${lines.length}:${last ? last.timestamp + last.text : ""}`;
+}
+
+function renderTranscript(escalation, me) {
+  const log = byId("transcript");
+  const key = transcriptKey(escalation);
+  if (log.dataset.key === key) return;
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+  const firstRender = !log.dataset.key || !log.dataset.key.startsWith(`${escalation.id}:`);
+  log.dataset.key = key;
+  fill(
+    log,
+    (escalation.transcript || []).map((line) =>
+      el(
+        "li",
+        { className: `line line--${line.role}` },
+        el(
+          "span",
+          { className: "line__meta" },
+          el("span", { className: "line__who" }, label(ROLE, line.role)),
+          " ",
+          el("time", { datetime: line.timestamp }, dateTime(line.timestamp)),
+        ),
+        el("span", { className: "line__text" }, line.text),
+      ),
+    ),
+  );
+  if (!(escalation.transcript || []).length) log.append(el("li", { className: "muted" }, "Noch keine Nachrichten."));
+  if (firstRender || nearBottom) log.scrollTop = log.scrollHeight;
+}
+
+function renderNotes(escalation) {
+  fillList(
+    byId("notes"),
+    escalation.notes,
+    (note) =>
+      el(
+        "li",
+        { className: "note" },
+        el(
+          "span",
+          { className: "line__meta" },
+          `${note.agent ? note.agent.display_name || note.agent.username : "Agent"} · ${dateTime(note.created_at)}`,
+        ),
+        el("span", { className: "line__text" }, note.text),
+      ),
+    "Noch keine Notizen.",
+  );
+}
+
+function setEnabled(id, enabled, why) {
+  const node = byId(id);
+  node.disabled = !enabled;
+  if (!enabled && why) node.setAttribute("title", why);
+  else node.removeAttribute("title");
+}
+
+function renderControls(escalation, me) {
+  const can = permissions(escalation, me);
+  byId("claim").hidden = !can.claim;
+  byId("handback").hidden = !can.handback;
+  const notMine = escalation.status === "resolved" ? "Die Anfrage ist erledigt." : "Erst übernehmen.";
+  for (const id of ["reply-text", "reply-send"]) setEnabled(id, can.reply, notMine);
+  byId("reply-hint").textContent = can.reply
+    ? "Enter sendet, Umschalt+Enter für eine neue Zeile."
+    : escalation.status === "resolved"
+      ? "Die Anfrage ist erledigt."
+      : "Übernehmen Sie die Anfrage, um dem Kunden zu antworten.";
+  for (const id of ["note-text"]) setEnabled(id, can.note, "Die Anfrage ist erledigt.");
+  byId("note-form").querySelector("button").disabled = !can.note;
+  for (const id of ["resolve-text", "resolve"]) setEnabled(id, can.resolve, notMine);
+}
+
+/** Show `escalation` (the API's detail JSON) to agent `me`. */
+export function renderDetail(escalation, me) {
+  renderHead(escalation, me);
+  renderCustomer(escalation.customer);
+  renderBot(escalation);
+  renderTranscript(escalation, me);
+  renderNotes(escalation);
+  renderControls(escalation, me);
+}

@@ -1,0 +1,215 @@
+"""The desk's routes in process (httpx ASGI transport): page, static files, live updates."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from anyio import to_thread
+
+from bot.desk.router import DESK_DIR
+from bot.escalation.auth import issue_agent_token
+from bot.escalation.schemas import EscalationIntake
+from bot.settings import Secret, Settings
+from bot.web.app import create_app
+from tests.bot.escalation.conftest import AGENT_SECRET, T0, invoice_conversation, settings, user
+
+CRM_TOKEN = Secret("desk-test-crm-token-0123456789abcdef")
+PASSWORD = "geheim-genug-1"
+
+
+@pytest.fixture
+async def app(crm_service_local, tmp_path: Path):
+    built = create_app(
+        Settings(crm_database_url=f"sqlite:///{tmp_path / 'unused.db'}", crm_api_token=CRM_TOKEN),
+        crm_service=crm_service_local,
+        escalation_settings=settings(),
+    )
+    built.state.escalations.agents.create_agent("keller", PASSWORD, "Frau Keller")
+    return built
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        yield client
+
+
+async def log_in(client: httpx.AsyncClient) -> dict[str, str]:
+    response = await client.post(
+        "/api/auth/login", json={"username": "keller", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def open_escalation(app, conversation: str, reason: str = "customer_request") -> int:
+    intake = EscalationIntake(
+        conversation_id=conversation,
+        reason=reason,
+        verified_customer_number="K-100001",
+        channel="socketio",
+        events=invoice_conversation(),
+    )
+    return app.state.escalations.service.open_escalation(intake).escalation_id
+
+
+async def test_the_page_loads_only_its_own_files_under_a_strict_csp(client) -> None:
+    response = await client.get("/desk")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp
+    assert "unsafe-inline" not in csp and "connect-src 'self';" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+    html = response.text
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all('src="/desk/static/' in attributes for attributes in scripts)
+    assert " style=" not in html and "<style" not in html
+
+
+async def test_every_file_the_page_and_its_modules_load_is_served(client) -> None:
+    html = (await client.get("/desk")).text
+    paths = set(re.findall(r'(?:src|href)="(/(?:desk/)?static/[^"]+)"', html))
+    for module in (DESK_DIR / "static").glob("*.js"):
+        imports = re.findall(r'from "\./([\w-]+\.js)"', module.read_text())
+        paths.update(f"/desk/static/{name}" for name in imports)
+    assert "/desk/static/desk.js" in paths and "/desk/static/api.js" in paths
+    for path in sorted(paths):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["x-content-type-options"] == "nosniff"
+    script = await client.get("/desk/static/desk.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert (await client.get("/desk/static/../router.py")).status_code == 404
+
+
+async def test_the_scripts_never_put_data_into_html() -> None:
+    for module in (DESK_DIR / "static").glob("*.js"):
+        source = module.read_text()
+        assert "innerHTML" not in source and "insertAdjacentHTML" not in source, module.name
+        assert "eval(" not in source and "document.write" not in source, module.name
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer not-a-token", "Basic a2VsbGVyOmdlaGVpbQ=="],
+    ids=["missing", "forged", "wrong-scheme"],
+)
+async def test_live_updates_need_an_agent_token(client, authorization) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = await client.get("/desk/api/updates", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_an_expired_token_is_refused(client) -> None:
+    expired = issue_agent_token(1, "keller", AGENT_SECRET.reveal(), ttl_seconds=-10)
+    response = await client.get("/desk/api/updates", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+
+
+async def test_the_snapshot_has_the_queue_by_priority_and_the_open_escalation(app, client) -> None:
+    normal = open_escalation(app, "conv-normal")
+    urgent = open_escalation(app, "conv-urgent", "breakdown_urgent")
+    headers = await log_in(client)
+
+    response = await client.get("/desk/api/updates", params={"escalation": normal}, headers=headers)
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["changed"] is True and len(body["cursor"]) == 32
+    assert [(item["id"], item["priority"]) for item in body["open"]] == [
+        (urgent, "urgent"),
+        (normal, "normal"),
+    ]
+    assert [item["queue_position"] for item in body["open"]] == [1, 2]
+    assert body["claimed"] == []
+    package = body["escalation"]
+    assert package["id"] == normal and package["customer"]["verified"] is True
+    assert package["transcript"][0] == {
+        "role": "customer",
+        "text": "Ich habe eine Frage zu meiner Rechnung R-20250100",
+        "timestamp": datetime.fromtimestamp(T0 + 1, timezone.utc).isoformat(),
+    }
+    assert body["agent"]["username"] == "keller" and body["missing"] is False
+
+
+async def test_an_unchanged_snapshot_is_held_until_the_wait_ends(app, client) -> None:
+    open_escalation(app, "conv-1")
+    headers = await log_in(client)
+    first = (await client.get("/desk/api/updates", headers=headers)).json()
+
+    started = time.perf_counter()
+    again = await client.get(
+        "/desk/api/updates", params={"cursor": first["cursor"], "wait": 1}, headers=headers
+    )
+
+    assert time.perf_counter() - started >= 0.9
+    assert again.json()["changed"] is False
+    assert again.json()["cursor"] == first["cursor"]
+
+
+async def test_a_new_escalation_ends_the_wait_at_once(app, client) -> None:
+    headers = await log_in(client)
+    first = (await client.get("/desk/api/updates", headers=headers)).json()
+    assert first["open"] == []
+
+    async def customer_asks_for_a_human() -> int:
+        await asyncio.sleep(0.3)
+        return await to_thread.run_sync(open_escalation, app, "conv-new")
+
+    started = time.perf_counter()
+    waiting = client.get(
+        "/desk/api/updates", params={"cursor": first["cursor"], "wait": 20}, headers=headers
+    )
+    response, created = await asyncio.gather(waiting, customer_asks_for_a_human())
+
+    assert time.perf_counter() - started < 2.0
+    body = response.json()
+    assert body["changed"] is True and [item["id"] for item in body["open"]] == [created]
+
+
+async def test_a_customer_message_reaches_the_open_escalation(app, client) -> None:
+    escalation_id = open_escalation(app, "conv-1")
+    headers = await log_in(client)
+    params = {"escalation": escalation_id}
+    first = (await client.get("/desk/api/updates", params=params, headers=headers)).json()
+
+    events = [*invoice_conversation(), user("Sind Sie noch da?", "greet", at=60)]
+    app.state.escalations.service.open_escalation(
+        EscalationIntake(conversation_id="conv-1", events=events)
+    )
+    body = (
+        await client.get(
+            "/desk/api/updates", params={**params, "cursor": first["cursor"]}, headers=headers
+        )
+    ).json()
+
+    assert body["changed"] is True
+    assert body["escalation"]["transcript"][-1]["text"] == "Sind Sie noch da?"
+
+
+async def test_an_unknown_escalation_is_reported_missing(client) -> None:
+    headers = await log_in(client)
+    body = (
+        await client.get("/desk/api/updates", params={"escalation": 999}, headers=headers)
+    ).json()
+    assert (body["escalation"], body["missing"]) == (None, True)
+
+
+@pytest.mark.parametrize(
+    "params", [{"escalation": "abc"}, {"escalation": 0}, {"wait": 99}, {"cursor": "x" * 65}]
+)
+async def test_bad_parameters_get_422(client, params) -> None:
+    headers = await log_in(client)
+    response = await client.get("/desk/api/updates", params=params, headers=headers)
+    assert response.status_code == 422
