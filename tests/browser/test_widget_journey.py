@@ -14,15 +14,14 @@ import pytest
 from bot.customer_tokens import verify_customer_token
 from tests.browser.widget import ChatWidget, expect
 from tests.support.browser import DESKTOP, PHONE, running_website
-from tests.support.processes import RunningServer, free_port, server_environment
+from tests.support.crm_server import CUSTOMER_TOKEN_SECRET
+from tests.support.processes import RunningServer, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
 
-# The action server verifies customer tokens with the CUSTOMER_TOKEN_SECRET of the
-# environment (make provides one); the website must sign with the same key.
-SECRET = server_environment().get("CUSTOMER_TOKEN_SECRET") or (
-    "browser-journey-customer-token-secret-0123456789"
-)
+# The action server verifies customer tokens with the secret the CRM fixture gives
+# it (tests.support.crm_server); the website must sign with the same key.
+SECRET = CUSTOMER_TOKEN_SECRET
 HANDOFF = "Gern verbinde ich Sie mit einer Mitarbeiterin oder einem Mitarbeiter."
 
 
@@ -100,7 +99,7 @@ def test_html_typed_by_a_visitor_is_shown_as_text(watched) -> None:
     assert desktop.dialogs == []
 
 
-def test_a_logged_in_customer_sends_the_token_with_every_message(
+def test_a_logged_in_customer_is_greeted_personally_and_sends_the_token(
     watched, rasa_server, shoot
 ) -> None:
     phone = watched(PHONE)
@@ -113,7 +112,10 @@ def test_a_logged_in_customer_sends_the_token_with_every_message(
     chat = ChatWidget(page)
     chat.open()
     chat.say("Hallo")
-    chat.wait_for_bot_messages(1)
+    # Recognised by the token: greeted by name, never asked for a customer number.
+    expect(chat.messages("bot").first).to_contain_text("Guten Tag Frau Schmidt", timeout=30_000)
+    assert not any("Kundennummer" in text for text in chat.bubble_texts("bot"))
+    shoot(page, "widget-phone-personal-greeting")
 
     events = tracker_events(rasa_server, chat.session_id())
     user_events = [event for event in events if event["event"] == "user"]
