@@ -1,0 +1,392 @@
+"""The appointment forms: booking, rescheduling and cancelling, validated against the CRM.
+
+One validation class serves the three forms (they share their slots). The
+customer may answer by button or in free text ("nächsten Dienstag
+vormittag"), correct an earlier answer at any time (another service type,
+another city, another time), or stop ("abbrechen").
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import appointments_slots as form
+from actions import slots
+from actions.services import UsesServices
+from bot.appointments.dates import When, parse_when, when_from_text
+from bot.appointments.offers import (
+    NO_VEHICLE,
+    canonical_service,
+    match_appointment,
+    match_vehicle,
+    match_workshops,
+    moment_from_key,
+    same_day_window,
+    search_start,
+    slot_at,
+    slot_key,
+)
+from bot.budget import within_budget
+from bot.crm.enums import AppointmentStatus
+from bot.crm.errors import CRMError
+from bot.crm.schemas import Appointment, CustomerProfile, Workshop
+from bot.formatting import format_date, format_time
+from bot.verification import wants_to_stop
+
+logger = logging.getLogger(__name__)
+
+USUAL = "@usual"
+OTHER = "@other"
+_YES = {"ja", "jawohl", "ja bitte", "gern", "gerne", "passt", "ok", "okay", "genau", "richtig"}
+_NO = {"nein", "nee", "ne", "nein danke", "lieber nicht"}
+
+
+class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
+    """Extract and check the answers of an appointment form (base of the three forms)."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """Stop on request, else extract and validate; a failing CRM ends the form politely."""
+        if form.asked(tracker) is not None and wants_to_stop(form.text_of(tracker)):
+            return self._stop(dispatcher, "utter_appointment_stopped")
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except CRMError as error:
+            logger.warning("Appointment form: CRM unavailable: %s", error)
+            return self._stop(dispatcher, "utter_crm_unavailable")
+
+    @staticmethod
+    def _stop(dispatcher: CollectingDispatcher, response: str) -> list[EventType]:
+        dispatcher.utter_message(response=response)
+        return [*form.cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+
+    async def _profile(self, tracker: Tracker) -> CustomerProfile:
+        customer = slots.identity(tracker).customer_number
+        if customer is None:
+            raise CRMError("no verified customer")
+        return await within_budget(self.services.crm.get_profile(customer))
+
+    # --- extraction -------------------------------------------------------------
+
+    def extract_appointment_service(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read a service type named in any message, or the answer to the question."""
+        if not form.reads_values(tracker):
+            return {}
+        named = form.entity(tracker, "service_type")
+        if named:
+            return {form.SERVICE: named}
+        if form.asked(tracker) == form.SERVICE and form.is_answer(tracker):
+            return {form.SERVICE: form.text_of(tracker)}
+        return {}
+
+    def extract_appointment_workshop(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes (the usual one), no (another one), a city or postal code; a city any time."""
+        if not form.reads_values(tracker):
+            return {}
+        intent = slots.latest_intent(tracker)
+        place = form.entity(tracker, "postal_code") or form.entity(tracker, "city")
+        if form.asked(tracker) == form.WORKSHOP:
+            if place:
+                return {form.WORKSHOP: place}
+            if intent == "affirm" or _yes(tracker):
+                return {form.WORKSHOP: USUAL}
+            if intent == "deny" or _no(tracker):
+                return {form.WORKSHOP: OTHER}
+            if form.is_answer(tracker) or intent is None:
+                return {form.WORKSHOP: form.text_of(tracker)}
+            return {}
+        city = form.entity(tracker, "city")
+        if city and form.asked(tracker) in (form.VEHICLE, form.START, form.CONFIRMED):
+            return {form.WORKSHOP: city}
+        return {}
+
+    def extract_appointment_vehicle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the answer to the vehicle question (VIN, plate or model)."""
+        if form.asked(tracker) != form.VEHICLE or not form.reads_values(tracker):
+            return {}
+        given = form.entity(tracker, "vin") or form.entity(tracker, "license_plate")
+        if given or form.is_answer(tracker):
+            return {form.VEHICLE: given or form.text_of(tracker)}
+        return {}
+
+    async def extract_appointment_start(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read a day or time: the answer to the time question, or a correction later."""
+        if not form.reads_values(tracker):
+            return {}
+        question = form.asked(tracker)
+        text = form.text_of(tracker)
+        when = parse_when(text, self.services.today())
+        if not when.empty and question in (None, form.SERVICE, form.WORKSHOP, form.VEHICLE):
+            return {form.PREFERENCE: when.to_text()}  # remembered until the time is asked
+        if not when.empty and question in (form.START, form.CONFIRMED):
+            when = _with_current_day(when, tracker)
+            return {form.START: when.to_text()}
+        if question == form.START and form.is_answer(tracker):
+            return {form.START: text}
+        return {}
+
+    def extract_appointment_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes or no to the summary; a correction instead is read by the other slots."""
+        if form.asked(tracker) != form.CONFIRMED or not form.reads_values(tracker):
+            return {}
+        intent = slots.latest_intent(tracker)
+        if intent == "affirm" or _yes(tracker):
+            return {form.CONFIRMED: True}
+        if intent == "deny" or _no(tracker):
+            return {form.CONFIRMED: False}
+        if _corrects(tracker, self.services.today()):
+            return {}
+        if form.is_answer(tracker):
+            return {form.CONFIRMED: "?"}
+        return {}
+
+    def extract_appointment_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the answer to "which appointment?" (number, date or service)."""
+        if form.asked(tracker) != form.NUMBER or not form.reads_values(tracker):
+            return {}
+        if form.is_answer(tracker) or "T-" in form.text_of(tracker).upper():
+            return {form.NUMBER: form.text_of(tracker)}
+        return {}
+
+    # --- validation ---------------------------------------------------------------
+
+    def validate_appointment_service(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept the canonical service types (and their German names)."""
+        service = canonical_service(str(value))
+        if service is None:
+            dispatcher.utter_message(response="utter_appointment_invalid_service")
+        return {form.SERVICE: service}
+
+    async def validate_appointment_workshop(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Resolve the usual workshop, a workshop name, a city or a postal code to a code."""
+        text = str(value).strip()
+        if text == OTHER:
+            return {form.WORKSHOP: None}
+        if text == USUAL:
+            usual = (await self._profile(tracker)).preferred_workshop
+            return await self._workshop_chosen(tracker, usual.code if usual else None)
+        crm = self.services.crm
+        if text.isdigit() and 4 <= len(text) <= 5:
+            nearest = await within_budget(crm.find_workshops(postal_code=text, limit=1))
+            if nearest:
+                return await self._workshop_chosen(tracker, nearest[0].code)
+            dispatcher.utter_message(response="utter_appointment_workshop_not_found", place=text)
+            return {form.WORKSHOP: None}
+        found = match_workshops(text, await within_budget(crm.find_workshops()))
+        if len(found) == 1:
+            return await self._workshop_chosen(tracker, found[0].code)
+        if found:
+            dispatcher.utter_message(
+                response="utter_appointment_choose_workshop",
+                buttons=[{"title": w.name, "payload": w.name} for w in found[:5]],
+            )
+            return {form.WORKSHOP: None}
+        dispatcher.utter_message(response="utter_appointment_workshop_not_found", place=text)
+        return {form.WORKSHOP: None}
+
+    async def _workshop_chosen(self, tracker: Tracker, code: str | None) -> dict[str, Any]:
+        """Set the workshop; an exact wished time that is free there is taken at once.
+
+        Another workshop has another calendar: a time chosen before does not hold.
+        """
+        values: dict[str, Any] = {form.WORKSHOP: code}
+        if code is None or code == tracker.get_slot(form.WORKSHOP):
+            return values
+        values.update({form.START: None, form.CONFIRMED: None})
+        wish = when_from_text(tracker.get_slot(form.PREFERENCE))
+        moment = wish.exact if wish else None
+        if moment is not None:
+            free = await within_budget(self.services.crm.free_slots(code, moment.date(), days=1))
+            if slot_at(free, moment) is not None:
+                values.update({form.START: slot_key(moment), form.PREFERENCE: None})
+        return values
+
+    async def validate_appointment_vehicle(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept one of the customer's vehicles (by VIN, plate or model)."""
+        if value == NO_VEHICLE:
+            return {form.VEHICLE: NO_VEHICLE}
+        vehicles = (await self._profile(tracker)).vehicles
+        vehicle = match_vehicle(str(value), vehicles)
+        if vehicle is None:
+            dispatcher.utter_message(response="utter_appointment_invalid_vehicle")
+            return {form.VEHICLE: None}
+        return {form.VEHICLE: vehicle.vin}
+
+    async def validate_appointment_start(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take an exact free slot; otherwise remember the wish to offer fitting slots."""
+        today = self.services.today()
+        exact = moment_from_key(str(value))
+        when = (
+            When(first_day=exact.date(), last_day=exact.date(), at=exact.time())
+            if exact
+            else when_from_text(str(value)) or parse_when(str(value), today)
+        )
+        if when.empty:
+            dispatcher.utter_message(response="utter_appointment_invalid_time")
+            return {form.START: None}
+        workshop = tracker.get_slot(form.WORKSHOP)
+        moment = when.exact
+        if workshop is None or moment is None:
+            return {form.START: None, form.PREFERENCE: when.to_text(), form.CONFIRMED: None}
+        free = await within_budget(
+            self.services.crm.free_slots(workshop, search_start(when, today), days=1)
+        )
+        if slot_at(free, moment) is not None:
+            return {form.START: slot_key(moment), form.PREFERENCE: None}
+        dispatcher.utter_message(
+            response="utter_appointment_slot_taken",
+            date=format_date(moment),
+            time=format_time(moment),
+        )
+        return {
+            form.START: None,
+            form.PREFERENCE: same_day_window(moment).to_text(),
+            form.CONFIRMED: None,
+        }
+
+    def validate_appointment_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes ends the form; no lets the customer choose another time."""
+        if value is True:
+            return {form.CONFIRMED: True}
+        if value is False:
+            dispatcher.utter_message(response="utter_appointment_choose_again")
+            return {form.CONFIRMED: None, form.START: None, form.PREFERENCE: None}
+        dispatcher.utter_message(response="utter_appointment_yes_or_no")
+        return {form.CONFIRMED: None}
+
+    async def validate_appointment_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept one of the customer's changeable appointments; its workshop comes with it."""
+        appointment = match_appointment(
+            str(value), changeable(await self._profile(tracker), self.services.today())
+        )
+        if appointment is None:
+            dispatcher.utter_message(response="utter_appointment_invalid_number")
+            return {form.NUMBER: None}
+        return {
+            form.NUMBER: appointment.appointment_number,
+            form.WORKSHOP: appointment.workshop.code,
+        }
+
+
+class ValidateBookAppointmentForm(AppointmentFormValidation):
+    """Validates ``book_appointment_form``."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_book_appointment_form"
+
+
+class ValidateRescheduleAppointmentForm(AppointmentFormValidation):
+    """Validates ``reschedule_appointment_form``."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_reschedule_appointment_form"
+
+
+class ValidateCancelAppointmentForm(AppointmentFormValidation):
+    """Validates ``cancel_appointment_form``: "no" keeps the appointment and ends the form."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_cancel_appointment_form"
+
+    def validate_appointment_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes cancels (on submission); no keeps the appointment."""
+        if value is False:
+            dispatcher.utter_message(response="utter_appointment_kept")
+            return {**{name: None for name in form.FORM_SLOTS}, slots.REQUESTED_SLOT: None}
+        return super().validate_appointment_confirmed(value, dispatcher, tracker, domain)
+
+
+def changeable(profile: CustomerProfile, today: date) -> list[Appointment]:
+    """Return the customer's booked appointments from today on, soonest first."""
+    return sorted(
+        (
+            a
+            for a in profile.appointments
+            if a.status is AppointmentStatus.BOOKED and a.starts_at.date() >= today
+        ),
+        key=lambda a: a.starts_at,
+    )
+
+
+def workshop_of(workshops: list[Workshop], code: str | None) -> Workshop | None:
+    """Return the workshop with ``code`` from a list."""
+    return next((w for w in workshops if w.code == code), None)
+
+
+def _with_current_day(when: When, tracker: Tracker) -> When:
+    """Keep the day chosen or wished before for a time alone ("lieber um 11")."""
+    if when.first_day is not None or when.at is None:
+        return when
+    current = moment_from_key(tracker.get_slot(form.START))
+    wished = when_from_text(tracker.get_slot(form.PREFERENCE))
+    day = current.date() if current else (wished.first_day if wished else None)
+    if day is None or (wished and wished.first_day != wished.last_day and not current):
+        return when
+    return When(first_day=day, last_day=day, at=when.at)
+
+
+def _words(tracker: Tracker) -> str:
+    return form.text_of(tracker).strip().lower().rstrip("!.")
+
+
+def _yes(tracker: Tracker) -> bool:
+    return _words(tracker) in _YES
+
+
+def _no(tracker: Tracker) -> bool:
+    return _words(tracker) in _NO
+
+
+def _corrects(tracker: Tracker, today: date) -> bool:
+    """Tell whether the message changes a value (service, place or time) instead of answering."""
+    return bool(
+        form.entity(tracker, "service_type")
+        or form.entity(tracker, "city")
+        or not parse_when(form.text_of(tracker), today).empty
+    )
