@@ -1,21 +1,106 @@
-"""Hand the conversation over to a human agent."""
+"""Hand the conversation over to a human agent (issue "Escalation to a human").
+
+The rules say ``utter_handoff_requested`` (or ``utter_handoff_frustration``)
+first, so the customer gets an answer even when the action server is down;
+the bot service then records the request from Rasa's tracker store. Here the
+escalation with its context package is created on the bot service and the
+customer is told what happens next: queue position and wait, or the ticket
+and the callback time.
+
+Journeys hand over by setting ``handoff_reason`` (and optionally
+``handoff_case_number``) and returning ``FollowupAction("action_request_human")``.
+"""
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.slots import CUSTOMER_NUMBER, VERIFICATION_FAILURES, VERIFIED_CUSTOMER_NUMBER
+from bot.escalation.client import EscalationClient, EscalationUnavailable
+from bot.escalation.frustration import frustrated_recently
+from bot.escalation.reasons import DEFAULT_REASON, REASONS
+from bot.escalation.schemas import EscalationIntake, IntakeReceipt
+from bot.settings import SettingsError, get_settings
+from bot.verification import is_locked
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_REASON = "handoff_reason"
+HANDOFF_CASE_NUMBER = "handoff_case_number"
+OFFER_OF_A_HUMAN = "utter_offer_human"
+_UPGRADABLE = {DEFAULT_REASON, "repeated_fallback"}
+
+
+@lru_cache(maxsize=1)
+def default_escalation_client() -> EscalationClient:
+    """Return the action server's client of the bot service (built on first use)."""
+    return EscalationClient.from_settings(get_settings())
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Decide why the conversation goes to a human.
+
+    A journey's ``handoff_reason`` wins; otherwise frustration (the intent,
+    insults or repeated negative turns), a locked verification, an accepted
+    offer after two fallbacks, or the plain request.
+    """
+    requested = tracker.get_slot(HANDOFF_REASON)
+    if isinstance(requested, str) and requested in REASONS:
+        return requested
+    reason = DEFAULT_REASON
+    if is_locked(tracker.get_slot(VERIFICATION_FAILURES)):
+        reason = "verification_locked"
+    elif _last_bot_action(tracker) == OFFER_OF_A_HUMAN:
+        reason = "repeated_fallback"
+    if reason in _UPGRADABLE and _frustrated(tracker):
+        reason = "frustration"
+    return reason
+
+
+def intake_from_tracker(tracker: Tracker, reason: str) -> EscalationIntake:
+    """Return the intake (the conversation's events and slots) for the bot service."""
+    case_number = tracker.get_slot(HANDOFF_CASE_NUMBER)
+    return EscalationIntake(
+        conversation_id=tracker.sender_id,
+        reason=reason,
+        case_number=str(case_number)[:16] if case_number else None,
+        verified_customer_number=tracker.get_slot(VERIFIED_CUSTOMER_NUMBER),
+        claimed_customer_number=_text(tracker.get_slot(CUSTOMER_NUMBER)),
+        channel=tracker.get_latest_input_channel(),
+        slots=dict(tracker.slots),
+        events=_current_session(tracker.events)[-2000:],
+    )
+
+
+def tell_what_happens_next(dispatcher: CollectingDispatcher, receipt: IntakeReceipt) -> None:
+    """Say the queue position and wait, or the ticket and callback time."""
+    if receipt.mode == "ticket":
+        dispatcher.utter_message(
+            response="utter_handoff_ticket",
+            ticket_number=receipt.ticket_number,
+            callback_due=receipt.callback_due_text or "zum nächstmöglichen Zeitpunkt",
+        )
+    elif receipt.queue_position is None:
+        dispatcher.utter_message(response="utter_handoff_in_progress")
+    else:
+        dispatcher.utter_message(
+            response="utter_handoff_queue" if receipt.created else "utter_handoff_queue_again",
+            queue_position=receipt.queue_position,
+            wait_minutes=receipt.wait_minutes or 1,
+        )
 
 
 class ActionRequestHuman(Action):
-    """Hand the conversation to a human.
+    """Create the escalation and tell the customer what happens next."""
 
-    The rules say ``utter_handoff_requested`` first, so the customer gets an
-    answer even when the action server is unreachable. Extension point: the
-    escalation with the full context package (issue "Escalation to a human")
-    is created here.
-    """
+    def __init__(self, client: EscalationClient | None = None) -> None:
+        self._client = client
 
     def name(self) -> str:
         """Return the action's name in the domain."""
@@ -26,6 +111,50 @@ class ActionRequestHuman(Action):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: dict[str, Any],
-    ) -> list[dict[str, Any]]:
-        """Record the handoff request (nothing to record yet)."""
-        return []
+    ) -> list[EventType]:
+        """Record the handoff (idempotently) and answer with the next step."""
+        reason = handoff_reason(tracker)
+        events: list[EventType] = [
+            SlotSet(HANDOFF_REASON, None),
+            SlotSet(HANDOFF_CASE_NUMBER, None),
+        ]
+        try:
+            client = self._client or default_escalation_client()
+            receipt = await client.open_escalation(intake_from_tracker(tracker, reason))
+        except (EscalationUnavailable, SettingsError) as error:
+            logger.error("Escalation not recorded by the action (the sweeper will): %s", error)
+            dispatcher.utter_message(response="utter_handoff_recorded")
+            return events
+        logger.info("Escalation %s (%s) for %s", receipt.escalation_id, reason, tracker.sender_id)
+        tell_what_happens_next(dispatcher, receipt)
+        return events
+
+
+def _last_bot_action(tracker: Tracker) -> str | None:
+    """Return the last action before the latest customer message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
+
+
+def _frustrated(tracker: Tracker) -> bool:
+    turns = [
+        (str(e.get("text") or ""), ((e.get("parse_data") or {}).get("intent") or {}).get("name"))
+        for e in tracker.events
+        if e.get("event") == "user" and e.get("text")
+    ]
+    latest = turns[-1][1] if turns else None
+    return latest == "express_frustration" or frustrated_recently(turns)
+
+
+def _current_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    return events[starts[-1] :] if starts else events
+
+
+def _text(value: Any) -> str | None:
+    return str(value)[:30] if value else None

@@ -1,4 +1,4 @@
-"""The ``bot`` command: ``bot serve``, ``bot seed``, ``bot db upgrade``.
+"""The ``bot`` command: ``bot serve``, ``bot seed``, ``bot db upgrade``, ``bot agents create``.
 
 Each subcommand is one ``_add_<name>`` function that registers its parser
 and handler; add new subcommands the same way.
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_seed(commands)
     _add_db(commands)
+    _add_agents(commands)
     return parser
 
 
@@ -49,9 +50,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.crm.db import upgrade_database
+    from bot.escalation.settings import get_escalation_settings
     from bot.web.app import create_app
 
     settings.require_crm_api_token()
+    get_escalation_settings().require_agent_token_secret()
     upgrade_database(settings.crm_database_url)
     app = create_app(settings)
     # ws="none": rasa pins websockets 10, which uvicorn's websocket support cannot use.
@@ -110,6 +113,45 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     upgrade_database(settings.crm_database_url)
     print("db: schema is up to date")
     return 0
+
+
+def _add_agents(commands: argparse._SubParsersAction) -> None:
+    agents = commands.add_parser("agents", help="agent desk accounts")
+    actions = agents.add_subparsers(dest="agents_command", required=True, metavar="ACTION")
+    create = actions.add_parser(
+        "create", help="create an agent (password from --password or standard input)"
+    )
+    create.add_argument("--username", required=True, help="login name (no spaces)")
+    create.add_argument("--password", help="at least 8 characters; omit to read it from stdin")
+    create.add_argument("--display-name", help='name customers see, e.g. "Frau Keller"')
+    create.set_defaults(handler=_agents_create)
+
+
+def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.db import create_crm_engine, upgrade_database
+    from bot.escalation.agents import AgentDirectory
+    from bot.escalation.errors import AgentExists
+
+    password = args.password if args.password is not None else _read_password()
+    engine = create_crm_engine(settings.crm_database_url)
+    try:
+        upgrade_database(engine)
+        agent = AgentDirectory(engine).create_agent(args.username, password, args.display_name)
+    except (ValueError, AgentExists) as error:
+        print(f"bot agents create: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"agents: created {agent.username} ({agent.display_name}), id {agent.id}")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def _database_file_size(url: str) -> int | None:

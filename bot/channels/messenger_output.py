@@ -62,7 +62,13 @@ class MessengerOutput(OutputChannel):
             await self.send_message(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Send text, split into messages of at most 2,000 characters."""
+        """Send text, split into messages of at most 2,000 characters.
+
+        A human agent's message (``sender="agent"`` from the live takeover)
+        starts with the agent's name, so the customer sees who writes.
+        """
+        if kwargs.get("sender") == "agent":
+            text = f"{kwargs.get('agent_name') or 'Kundenservice'} (Kundenservice): {text}"
         await self._send_all(recipient_id, messenger_format.text_messages(text))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:

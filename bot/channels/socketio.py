@@ -41,10 +41,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.channels.socketio_output import MarkedSocketIOOutput
 from bot.chat_sessions import ChatSession, ChatSessionSigner
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,16 @@ class SecureSocketIOInput(SocketIOInput):
         channel.session_signer = ChatSessionSigner.from_env()
         return channel
 
+    def get_output_channel(self) -> OutputChannel | None:
+        """Return the output for messages Rasa sends on its own (agent messages, notices).
+
+        Rasa's HTTP API uses it with ``output_channel=latest``; the message
+        goes to the room of the conversation's session.
+        """
+        if self.sio is None:
+            return None
+        return MarkedSocketIOOutput(self.sio, self.bot_message_evt)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Build the stock blueprint and replaces its session and message handlers.
 
@@ -161,7 +172,7 @@ class SecureSocketIOInput(SocketIOInput):
             await on_new_message(
                 UserMessage(
                     text,
-                    SocketIOOutput(sio, self.bot_message_evt),
+                    MarkedSocketIOOutput(sio, self.bot_message_evt),
                     session_id,
                     input_channel=self.name(),
                     metadata=metadata,

@@ -160,3 +160,15 @@ def assess(turns: Sequence[tuple[str, str | None]]) -> Verdict:
     count = sum(negative)
     frustrated = insult or (negative[-1] and count >= 2)
     return Verdict(frustrated, insult, count)
+
+
+def frustrated_recently(turns: Sequence[tuple[str, str | None]]) -> bool:
+    """Tell whether the recent turns show frustration, whatever the latest one says.
+
+    Used when the customer asks for a human: an insult or two negative
+    messages among the last three make the escalation a frustrated one.
+    """
+    recent = list(turns)[-RECENT_TURNS:]
+    return any(is_insult(text) for text, _ in recent) or (
+        sum(is_negative(text, intent) for text, intent in recent) >= 2
+    )

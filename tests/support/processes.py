@@ -44,7 +44,13 @@ class RunningServer:
 def server_environment(**extra: str) -> dict[str, str]:
     """Return the environment for a server started by a test."""
     env = dict(os.environ)
-    for name in ("CHAT_SESSION_SECRET", "FACEBOOK_APP_SECRET", "CUSTOMER_TOKEN_SECRET"):
+    secrets = (
+        "CHAT_SESSION_SECRET",
+        "FACEBOOK_APP_SECRET",
+        "CUSTOMER_TOKEN_SECRET",
+        "AGENT_TOKEN_SECRET",
+    )
+    for name in secrets:
         env.setdefault(name, f"test-{name.lower()}-0123456789abcdef0123456789")
     env.setdefault("FACEBOOK_VERIFY_TOKEN", "test-verify-token")
     env.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "test-page-token")

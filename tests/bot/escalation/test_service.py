@@ -97,7 +97,7 @@ def test_three_quick_requests_give_exactly_one_escalation(feature) -> None:
     events = invoice_conversation()
     receipts = [
         feature.service.open_escalation(
-            intake(events=events + [user("Mensch bitte!", "request_human", at=40 + i)])
+            intake(events=[*events, user("Mensch bitte!", "request_human", at=40 + i)])
         )
         for i in range(3)
     ]

@@ -1,0 +1,75 @@
+"""Handoff requests the action server missed are recorded from Rasa's tracker store."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import create_engine
+
+from bot.escalation.tracker_sweeper import EVENTS, TrackerStoreSweeper
+from tests.bot.escalation.conftest import T0, invoice_conversation, slot
+
+
+def tracker_store(path, conversations: dict[str, list[dict]]) -> str:
+    """A tracker store like Rasa's SQLTrackerStore writes it (table ``events``)."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    EVENTS.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for sender, events in conversations.items():
+            connection.execute(
+                EVENTS.insert(),
+                [
+                    {
+                        "sender_id": sender,
+                        "type_name": e["event"],
+                        "timestamp": e["timestamp"],
+                        "intent_name": (e.get("parse_data") or {}).get("intent", {}).get("name"),
+                        "action_name": e.get("name") if e["event"] == "action" else None,
+                        "data": json.dumps(e),
+                    }
+                    for e in events
+                ],
+            )
+    engine.dispose()
+    return url
+
+
+def test_a_missed_request_becomes_one_escalation_with_its_context(feature, tmp_path) -> None:
+    events = invoice_conversation()[:-1]  # action_request_human never ran
+    events.insert(-2, slot("handoff_reason", "invoice_dispute", 25))
+    url = tracker_store(tmp_path / "tracker.db", {"lost": events, "young": invoice_conversation()})
+    sweeper = TrackerStoreSweeper(url, feature.service, grace_seconds=3)
+    # "young" was asked for 1 s ago: the action server still has time
+    created = sweeper.sweep(now=T0 + 31)
+    assert created == []
+    created = sweeper.sweep(now=T0 + 60)
+    assert len(created) == 2
+    package = feature.service.get_escalation(created[0])
+    assert (package.conversation_id, package.reason, package.priority) == (
+        "lost",
+        "invoice_dispute",
+        "high",
+    )
+    assert package.customer.verified and package.customer.name == "Frau Anna Schmidt"
+    assert package.transcript[0].text.startswith("Ich habe eine Frage zu meiner Rechnung")
+    assert sweeper.sweep(now=T0 + 90) == []  # once only
+    # a restarted bot service (new sweeper, same database) does not duplicate either
+    assert TrackerStoreSweeper(url, feature.service).sweep(now=T0 + 120) == []
+    sweeper.close()
+
+
+def test_requests_the_action_recorded_are_left_alone(feature, tmp_path) -> None:
+    from bot.escalation.schemas import EscalationIntake
+
+    feature.service.open_escalation(
+        EscalationIntake(conversation_id="done", events=invoice_conversation())
+    )
+    url = tracker_store(tmp_path / "tracker.db", {"done": invoice_conversation()})
+    assert TrackerStoreSweeper(url, feature.service).sweep(now=T0 + 60) == []
+
+
+def test_an_unreadable_tracker_store_is_no_failure(feature, tmp_path) -> None:
+    assert (
+        TrackerStoreSweeper(f"sqlite:///{tmp_path / 'missing.db'}", feature.service).sweep() == []
+    )
