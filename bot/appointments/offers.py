@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from bot.appointments.dates import When
 from bot.crm.identifiers import normalize_plate, normalize_vin, place_name_keys
@@ -110,7 +111,7 @@ def match_workshops(text: str, workshops: Sequence[Workshop]) -> list[Workshop]:
     keys = set().union(
         place_name_keys(text),
         *(place_name_keys(word) for word in words),
-        *(place_name_keys(" ".join(pair)) for pair in zip(words, words[1:], strict=False)),
+        *(place_name_keys(" ".join(pair)) for pair in pairwise(words)),
     )
     named = [
         w

@@ -89,9 +89,7 @@ async def test_a_customer_without_a_vehicle_is_not_asked_for_one(services, domai
     assert as_dict(events)["appointment_vehicle"] == "none"
 
 
-async def test_booking_with_the_crm_down_is_answered_politely(
-    unreachable_services, domain
-) -> None:
+async def test_booking_with_the_crm_down_is_answered_politely(unreachable_services, domain) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(domain, [user("Termin bitte", "book_appointment")], VERIFIED)
     events = await book_appointment(dispatcher, tracker, unreachable_services, SCHMIDT)
@@ -143,9 +141,7 @@ async def test_an_unknown_place_is_said_and_asked_again(services, domain) -> Non
 
 
 async def test_no_to_the_usual_workshop_asks_for_a_place(services, domain) -> None:
-    values, dispatcher = await validate(
-        services, domain, user("nein", "deny"), asked="appointment_workshop"
-    )
+    values, _ = await validate(services, domain, user("nein", "deny"), asked="appointment_workshop")
     assert values == {"appointment_workshop": None}
     ask = CollectingDispatcher()
     tracker = turn(
@@ -334,7 +330,10 @@ async def test_abbrechen_stops_the_form_and_forgets_everything(services, domain)
 
 async def test_another_topic_is_left_to_the_rules(services, domain) -> None:
     values, dispatcher = await validate(
-        services, domain, user("Wo ist meine Bestellung?", "order_status"), asked="appointment_start"
+        services,
+        domain,
+        user("Wo ist meine Bestellung?", "order_status"),
+        asked="appointment_start",
     )
     assert values == {}  # nothing extracted: the form rejects, the rules answer
     assert dispatcher.messages == []
@@ -404,7 +403,9 @@ async def test_the_second_of_two_customers_for_one_slot_chooses_again(
     assert followups(events) == ["book_appointment_form"]
     assert as_dict(events) == {"appointment_start": None, "appointment_confirmed": None}
     assert not [
-        a for a in crm_service_local.get_profile(SCHMIDT).appointments if a.workshop.code == "berlin"
+        a
+        for a in crm_service_local.get_profile(SCHMIDT).appointments
+        if a.workshop.code == "berlin"
     ]
 
 
