@@ -16,9 +16,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
+from actions.appointments import APPOINTMENT_JOURNEYS
 from actions.greeting import greet_personally, load_profile
 from actions.history import log_topic
+from actions.record_journeys import RECORD_JOURNEYS
 from actions.services import Services, UsesServices
+from actions.vehicle import VEHICLE_JOURNEYS
 from bot.crm.schemas import Interaction
 from bot.topics import PERSONAL_TOPICS
 from bot.verification import is_locked
@@ -41,6 +44,11 @@ def placeholder(topic: str) -> Journey:
 
 JOURNEYS: dict[str, Journey] = {topic: placeholder(topic) for topic in PERSONAL_TOPICS}
 """The journey of every personal topic."""
+# --- appointments and vehicle (J-A) ---
+JOURNEYS.update(APPOINTMENT_JOURNEYS)
+JOURNEYS.update(VEHICLE_JOURNEYS)
+# --- orders, invoices, contracts, contact data, cases, data privacy (J-B) ---
+JOURNEYS.update(RECORD_JOURNEYS)
 
 
 class ActionResumeRequest(UsesServices, Action):

@@ -159,6 +159,15 @@ def crm_router(service: CRMService, token: Secret) -> APIRouter:
     def create_case(customer_number: str, case: schemas.CaseCreate) -> schemas.CaseCreated:
         return service.create_case(customer_number, case)
 
+    @router.post(
+        "/leads",
+        summary="Record a test-drive request (prospect or customer)",
+        response_model=schemas.LeadCreated,
+        status_code=status.HTTP_201_CREATED,
+    )
+    def create_lead(lead: schemas.LeadCreate) -> schemas.LeadCreated:
+        return service.create_lead(lead)
+
     @router.patch(
         f"{customer}/contact",
         summary="Change address, e-mail or phone (old values kept in the history)",

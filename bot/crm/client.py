@@ -24,6 +24,8 @@ from bot.crm.schemas import (
     CustomerProfile,
     Interaction,
     InteractionCreate,
+    LeadCreate,
+    LeadCreated,
     RecallNotice,
     Slot,
     VerificationResult,
@@ -51,6 +53,10 @@ class CRMClient(Protocol):
 
     async def create_case(self, customer_number: str, case: CaseCreate) -> CaseCreated:
         """Open a case; return its number."""
+        ...
+
+    async def create_lead(self, lead: LeadCreate) -> LeadCreated:
+        """Record a test-drive request (a prospect or a customer); return its number."""
         ...
 
     async def update_contact(self, customer_number: str, change: ContactChange) -> Customer:

@@ -120,6 +120,10 @@ class HttpCRMClient:
         path = f"{_customer(customer_number)}/cases"
         return await self._call(schemas.CaseCreated, "POST", path, json=case)
 
+    async def create_lead(self, lead: schemas.LeadCreate) -> schemas.LeadCreated:
+        """See :meth:`CRMClient.create_lead`."""
+        return await self._call(schemas.LeadCreated, "POST", "/leads", json=lead)
+
     async def update_contact(
         self, customer_number: str, change: schemas.ContactChange
     ) -> schemas.Customer:

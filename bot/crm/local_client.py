@@ -57,6 +57,10 @@ class LocalCRMClient:
         """See :meth:`CRMClient.create_case`."""
         return await self._run(partial(self._service.create_case, customer_number, case))
 
+    async def create_lead(self, lead: schemas.LeadCreate) -> schemas.LeadCreated:
+        """See :meth:`CRMClient.create_lead`."""
+        return await self._run(partial(self._service.create_lead, lead))
+
     async def update_contact(
         self, customer_number: str, change: schemas.ContactChange
     ) -> schemas.Customer:

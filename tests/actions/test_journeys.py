@@ -34,7 +34,7 @@ async def test_after_verification_the_customer_is_greeted_then_served(
         "utter_greet_verified_customer",
         "utter_highlight_open_case",
         "utter_highlight_order_in_production",
-        "utter_soon_order_status",
+        "utter_order_in_production",
     ]
     assert dispatcher.messages[0]["addressee"] == "Herr Yilmaz"
     assert dispatcher.messages[1]["case_number"] == "C-9001"
@@ -62,7 +62,9 @@ async def test_only_the_verified_identity_is_used(services, domain) -> None:
         "utter_loyalty_long_standing",
         "utter_highlight_recall",
         "utter_highlight_overdue_invoice",
-        "utter_soon_invoice_question",
+        "utter_invoice_overdue",
+        "utter_invoice_reminder_explained",
+        "utter_invoice_options",
     ]
     assert dispatcher.messages[3]["invoice_amount"] == "1.245,50 €"
 
@@ -79,7 +81,7 @@ async def test_a_greeted_customer_is_served_directly(services, domain, crm_servi
             "logged_topics": ["identified", "appointment_status"],
         },
     )
-    assert responses(dispatcher) == ["utter_soon_appointment_status"]
+    assert responses(dispatcher) == ["utter_appointment_ready_today"]
     assert values == {"requested_intent": None}
     assert history(crm_service_local, "K-100004") == []  # already recorded in this conversation
 
@@ -112,13 +114,17 @@ async def test_crm_down_after_verification_still_serves_the_request(
             "requested_intent": "contract_info",
         },
     )
-    assert responses(dispatcher) == ["utter_verified_without_profile", "utter_soon_contract_info"]
+    # the journey itself needs the CRM: it apologises instead of guessing
+    assert responses(dispatcher) == ["utter_verified_without_profile", "utter_crm_unavailable"]
 
 
 def test_every_personal_topic_has_a_journey_with_a_response(domain) -> None:
     assert set(JOURNEYS) == set(PERSONAL_TOPICS)
     for topic in PERSONAL_TOPICS:
-        assert f"utter_soon_{topic}" in domain["responses"]
+        if JOURNEYS[topic].__qualname__.startswith("placeholder"):
+            assert f"utter_soon_{topic}" in domain["responses"]
+        else:  # served for real: its placeholder is gone
+            assert f"utter_soon_{topic}" not in domain["responses"]
 
 
 def test_every_response_the_actions_use_exists(domain) -> None:

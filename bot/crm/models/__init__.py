@@ -5,6 +5,7 @@ from bot.crm.models.cases import Case, Interaction
 from bot.crm.models.commerce import Contract, Invoice, Order
 from bot.crm.models.counters import NumberCounter
 from bot.crm.models.customers import Customer, Vehicle
+from bot.crm.models.leads import Lead
 from bot.crm.models.recalls import RecallCampaign, RecallVehicle
 from bot.crm.models.workshops import Appointment, OpeningHours, Workshop, WorkshopSlot
 
@@ -16,6 +17,7 @@ __all__ = [
     "Customer",
     "Interaction",
     "Invoice",
+    "Lead",
     "NumberCounter",
     "OpeningHours",
     "Order",

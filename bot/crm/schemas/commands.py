@@ -15,6 +15,18 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/-]{6,25}$")
 
 
+def _checked_email(value: str | None) -> str | None:
+    if value is not None and not _EMAIL.match(value):
+        raise ValueError("is not a valid e-mail address")
+    return value
+
+
+def _checked_phone(value: str | None) -> str | None:
+    if value is not None and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 6):
+        raise ValueError("is not a valid phone number")
+    return value
+
+
 class VerificationRequest(Command):
     """Customer number and postal code as the customer typed them."""
 
@@ -59,15 +71,11 @@ class ContactChange(Origin):
 
     @validator("email")
     def _email_format(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.match(value):
-            raise ValueError("is not a valid e-mail address")
-        return value
+        return _checked_email(value)
 
     @validator("phone")
     def _phone_format(cls, value: str | None) -> str | None:
-        if value is not None and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 6):
-            raise ValueError("is not a valid phone number")
-        return value
+        return _checked_phone(value)
 
     @root_validator(skip_on_failure=True)
     def _complete_change(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +97,32 @@ class ContactChange(Origin):
             for name, value in values.items()
             if value is not None
         }
+
+
+class LeadCreate(Origin):
+    """A test-drive request; ``customer_number`` only for a verified customer."""
+
+    customer_number: str | None = Field(None, max_length=30)
+    name: str = Field(..., min_length=2, max_length=120)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=40)
+    model: str = Field(..., min_length=1, max_length=80)
+    workshop_code: str | None = Field(None, max_length=40)
+    preferred_date: str = Field(..., min_length=1, max_length=80)
+
+    @validator("email")
+    def _email_format(cls, value: str | None) -> str | None:
+        return _checked_email(value)
+
+    @validator("phone")
+    def _phone_format(cls, value: str | None) -> str | None:
+        return _checked_phone(value)
+
+    @root_validator(skip_on_failure=True)
+    def _reachable(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if not values.get("email") and not values.get("phone"):
+            raise ValueError("a lead needs an email or a phone number")
+        return values
 
 
 class AppointmentBooking(Origin):

@@ -199,6 +199,12 @@ class CaseCreated(Schema):
     case_number: str
 
 
+class LeadCreated(Schema):
+    """The number of a newly recorded test-drive request."""
+
+    lead_number: str
+
+
 class Health(Schema):
     """Liveness of the service."""
 

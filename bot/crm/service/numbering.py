@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.crm.models import NumberCounter
 
 RUNTIME_START = 2_000_000
-PREFIXES = {"case": "C", "appointment": "T"}
+PREFIXES = {"case": "C", "appointment": "T", "lead": "P"}
 
 
 def next_number(session: Session, kind: str) -> str:

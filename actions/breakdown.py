@@ -1,0 +1,170 @@
+"""breakdown_help: after the hotline, a verified customer's location goes into an urgent case.
+
+The hotline and the safety advice come first, from the rules, without any
+action (they reach the customer even when the action server is down).
+Then, for a verified customer, ``breakdown_form`` asks where they are (and
+which vehicle, if they have several); the case is opened as urgent and the
+conversation goes to a human (``breakdown_urgent``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.journey_forms import JourneyFormValidation
+from actions.journey_support import crm_call, hand_over, send, start_form, verified_customer
+from actions.services import UsesServices
+from bot.crm.enums import CaseKind, CasePriority
+from bot.crm.errors import CRMError
+from bot.crm.schemas import CaseCreate
+from bot.personalization import vehicle_label
+from bot.self_service.replies import Reply
+from bot.self_service.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
+
+logger = logging.getLogger(__name__)
+
+BREAKDOWN_FORM = "breakdown_form"
+BREAKDOWN_LOCATION = "breakdown_location"
+BREAKDOWN_VEHICLE = "breakdown_vehicle"
+BREAKDOWN_SLOTS = (BREAKDOWN_LOCATION, BREAKDOWN_VEHICLE)
+BREAKDOWN_URGENT = "breakdown_urgent"
+
+
+class ActionBreakdownFollowup(UsesServices, Action):
+    """After the hotline: a verified customer is asked for the location (an urgent case follows)."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_breakdown_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Start the breakdown form for a verified customer; nothing more for anybody else."""
+        customer = verified_customer(tracker)
+        if customer is None:
+            return []
+        try:
+            vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+        except CRMError as error:
+            logger.warning("Breakdown case impossible, CRM unavailable: %s", error)
+            return []
+        prefilled: dict[str, Any] = {}
+        if len(vehicles) <= 1:
+            prefilled[BREAKDOWN_VEHICLE] = vehicles[0].vin if vehicles else NO_VEHICLE
+        return start_form(BREAKDOWN_FORM, **prefilled)
+
+
+class ValidateBreakdownForm(JourneyFormValidation):
+    """Read the location (free text) and the vehicle."""
+
+    FORM_SLOTS = BREAKDOWN_SLOTS
+    OWN_INTENTS = frozenset({"inform", "affirm", "deny", "breakdown_help"})
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_breakdown_form"
+
+    def extract_breakdown_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the answer to "where are you?" as it is."""
+        text = self.answer(tracker, BREAKDOWN_LOCATION)
+        return {BREAKDOWN_LOCATION: text[:300]} if text else {}
+
+    async def extract_breakdown_vehicle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the vehicle from a button, VIN, plate or model name."""
+        customer = verified_customer(tracker)
+        if customer is None or self.answer(tracker, BREAKDOWN_VEHICLE) is None:
+            return {}
+        try:
+            vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+        except CRMError:
+            return {BREAKDOWN_VEHICLE: NO_VEHICLE}
+        found = match_vehicle(
+            vehicles,
+            vin=self.entity(tracker, "vin"),
+            plate=self.entity(tracker, "license_plate"),
+            text=tracker.latest_message.get("text") or "",
+        )
+        if found is None:
+            dispatcher.utter_message(response="utter_case_vehicle_unknown")
+            return {BREAKDOWN_VEHICLE: None}
+        return {BREAKDOWN_VEHICLE: found.vin}
+
+
+class ActionAskBreakdownVehicle(UsesServices, Action):
+    """Ask which vehicle broke down, with one button per vehicle."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_ask_breakdown_vehicle"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Ask with the customer's vehicles as buttons."""
+        customer = verified_customer(tracker)
+        vehicles = []
+        if customer is not None:
+            try:
+                vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+            except CRMError as error:
+                logger.warning("Vehicles unavailable: %s", error)
+        send(dispatcher, [Reply("utter_ask_breakdown_vehicle", buttons=vehicle_buttons(vehicles))])
+        return []
+
+
+class ActionSubmitBreakdown(UsesServices, Action):
+    """Open the urgent breakdown case and hand over to a human."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_submit_breakdown"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Create the case (nothing when the form was stopped); on failure, point to the hotline."""
+        cleared = [SlotSet(name, None) for name in BREAKDOWN_SLOTS]
+        customer = verified_customer(tracker)
+        location = tracker.get_slot(BREAKDOWN_LOCATION)
+        vin = tracker.get_slot(BREAKDOWN_VEHICLE)
+        if customer is None or not location or not vin:
+            return cleared
+        conversation = slots.conversation(tracker)
+        try:
+            profile = await crm_call(self.services.crm.get_profile(customer))
+            vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
+            label = vehicle_label(vehicle, "Fahrzeug unbekannt")
+            created = await crm_call(
+                self.services.crm.create_case(
+                    customer,
+                    CaseCreate(
+                        channel=conversation.channel,
+                        conversation_id=conversation.conversation_id,
+                        kind=CaseKind.BREAKDOWN,
+                        subject=f"Panne: {label}"[:160],
+                        description=f"Standort: {location}\nFahrzeug: {label}"
+                        + (f" (FIN {vehicle.vin})" if vehicle else ""),
+                        priority=CasePriority.URGENT,
+                    ),
+                )
+            )
+        except CRMError as error:
+            logger.warning("Breakdown case not opened: %s", error)
+            dispatcher.utter_message(response="utter_breakdown_case_failed")
+            return cleared
+        dispatcher.utter_message(
+            response="utter_breakdown_case_opened", case_number=created.case_number
+        )
+        return [*cleared, *hand_over(BREAKDOWN_URGENT, created.case_number)]

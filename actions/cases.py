@@ -1,0 +1,257 @@
+"""complaint, warranty_claim and data_privacy: cases in the CRM, a human where needed.
+
+A complaint or warranty claim is collected in ``case_form`` (what happened,
+which vehicle, since when) and opened as a case whose number the customer
+gets; complaints of Gold and Platinum customers and repeated complaints go
+to a human at once. A deletion or objection request becomes a case for the
+data-protection team.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.journey_forms import JourneyFormValidation
+from actions.journey_support import (
+    crm_call,
+    hand_over,
+    request_message,
+    send,
+    start_form,
+    verified_customer,
+)
+from actions.services import Services, UsesServices
+from bot.crm.enums import CaseKind, CasePriority
+from bot.crm.errors import CRMError
+from bot.crm.schemas import CaseCreate
+from bot.personalization import vehicle_label
+from bot.self_service.cases import (
+    complaint_handoff_reason,
+    describes_what_happened,
+    since_phrase,
+    subject_from,
+)
+from bot.self_service.privacy import SUBJECTS, read_privacy_request
+from bot.self_service.replies import Reply
+from bot.self_service.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
+
+logger = logging.getLogger(__name__)
+
+CASE_FORM = "case_form"
+CASE_KIND = "case_kind"
+CASE_DESCRIPTION = "case_description"
+CASE_VEHICLE = "case_vehicle"
+CASE_SINCE = "case_since"
+CASE_SLOTS = (CASE_KIND, CASE_DESCRIPTION, CASE_VEHICLE, CASE_SINCE)
+DATA_PRIVACY_REQUEST = "data_privacy_request"
+
+_KINDS = {"complaint": CaseKind.COMPLAINT, "warranty_claim": CaseKind.WARRANTY}
+_SUBJECT_PREFIX = {CaseKind.COMPLAINT: "Reklamation", CaseKind.WARRANTY: "Garantiefall"}
+
+
+def _journey(topic: str) -> Any:
+    async def serve(
+        dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
+    ) -> list[EventType]:
+        """Start the case form, prefilled with what the customer has said already."""
+        request = request_message(tracker, topic)
+        prefilled: dict[str, Any] = {CASE_KIND: topic}
+        if describes_what_happened(request.text):
+            prefilled[CASE_DESCRIPTION] = request.text[:3000]
+            since = since_phrase(request.text)
+            if since:
+                prefilled[CASE_SINCE] = since
+        try:
+            profile = await crm_call(services.crm.get_profile(customer))
+        except CRMError as error:
+            logger.warning("Case form without vehicles: %s", error)
+            dispatcher.utter_message(response="utter_crm_unavailable")
+            return []
+        if len(profile.vehicles) <= 1:
+            prefilled[CASE_VEHICLE] = profile.vehicles[0].vin if profile.vehicles else NO_VEHICLE
+        dispatcher.utter_message(response=f"utter_case_intro_{topic}")
+        return start_form(CASE_FORM, **prefilled)
+
+    return serve
+
+
+serve_complaint = _journey("complaint")
+serve_warranty_claim = _journey("warranty_claim")
+
+
+class ValidateCaseForm(JourneyFormValidation):
+    """Read what happened (free text), the vehicle and since when."""
+
+    FORM_SLOTS = CASE_SLOTS
+    OWN_INTENTS = frozenset({"inform", "affirm", "deny", "complaint", "warranty_claim"})
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_case_form"
+
+    def extract_case_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the answer to "what happened?" as it is."""
+        text = self.answer(tracker, CASE_DESCRIPTION)
+        return {CASE_DESCRIPTION: text[:3000]} if text else {}
+
+    def extract_case_since(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the answer to "since when?" as it is (short)."""
+        text = self.answer(tracker, CASE_SINCE)
+        return {CASE_SINCE: text[:120]} if text else {}
+
+    async def extract_case_vehicle(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the vehicle from a button, VIN, plate or model name."""
+        if tracker.get_slot(slots.REQUESTED_SLOT) != CASE_VEHICLE or is_not_answer(self, tracker):
+            return {}
+        customer = verified_customer(tracker)
+        if customer is None:
+            return {}
+        try:
+            profile = await crm_call(self.services.crm.get_profile(customer))
+        except CRMError:
+            return {CASE_VEHICLE: NO_VEHICLE}
+        found = match_vehicle(
+            profile.vehicles,
+            vin=self.entity(tracker, "vin"),
+            plate=self.entity(tracker, "license_plate"),
+            text=tracker.latest_message.get("text") or "",
+        )
+        if found is None:
+            dispatcher.utter_message(response="utter_case_vehicle_unknown")
+            return {CASE_VEHICLE: None}
+        return {CASE_VEHICLE: found.vin}
+
+
+def is_not_answer(form: JourneyFormValidation, tracker: Tracker) -> bool:
+    """Tell whether the latest message is an interruption rather than an answer."""
+    return form.answer(tracker, tracker.get_slot(slots.REQUESTED_SLOT) or "") is None
+
+
+class ActionAskCaseVehicle(UsesServices, Action):
+    """Ask which vehicle it is about, with one button per vehicle."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_ask_case_vehicle"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Ask with the customer's vehicles as buttons."""
+        customer = verified_customer(tracker)
+        vehicles = []
+        if customer is not None:
+            try:
+                vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+            except CRMError as error:
+                logger.warning("Vehicles unavailable: %s", error)
+        send(dispatcher, [Reply("utter_ask_case_vehicle", buttons=vehicle_buttons(vehicles))])
+        return []
+
+
+class ActionSubmitCase(UsesServices, Action):
+    """Open the case; a VIP or repeated complaint goes to a human at once."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_submit_case"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Create the case and tell the customer its number (nothing when the form was stopped)."""
+        cleared = [SlotSet(name, None) for name in CASE_SLOTS]
+        customer = verified_customer(tracker)
+        topic = tracker.get_slot(CASE_KIND)
+        description = tracker.get_slot(CASE_DESCRIPTION)
+        vin = tracker.get_slot(CASE_VEHICLE)
+        since = tracker.get_slot(CASE_SINCE)
+        if customer is None or topic not in _KINDS or not description or not vin or not since:
+            return cleared
+        kind = _KINDS[topic]
+        conversation = slots.conversation(tracker)
+        try:
+            profile = await crm_call(self.services.crm.get_profile(customer))
+            reason = (
+                complaint_handoff_reason(profile.customer, description, profile.cases)
+                if kind is CaseKind.COMPLAINT
+                else None
+            )
+            vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
+            created = await crm_call(
+                self.services.crm.create_case(
+                    customer,
+                    CaseCreate(
+                        channel=conversation.channel,
+                        conversation_id=conversation.conversation_id,
+                        kind=kind,
+                        subject=subject_from(description, _SUBJECT_PREFIX[kind]),
+                        description=(
+                            f"{description}\n\nSeit: {since}\n"
+                            f"Fahrzeug: {vehicle_label(vehicle, 'keines angegeben')}"
+                            + (f" (FIN {vehicle.vin})" if vehicle else "")
+                        )[:4000],
+                        priority=CasePriority.HIGH if reason else CasePriority.NORMAL,
+                    ),
+                )
+            )
+        except CRMError as error:
+            logger.warning("Case not opened: %s", error)
+            dispatcher.utter_message(response="utter_case_not_saved")
+            return cleared
+        dispatcher.utter_message(
+            response=f"utter_case_opened_{topic}", case_number=created.case_number
+        )
+        if reason is None:
+            return cleared
+        dispatcher.utter_message(response=f"utter_case_handoff_{reason}")
+        return [*cleared, *hand_over(reason, created.case_number)]
+
+
+async def serve_data_privacy(
+    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
+) -> list[EventType]:
+    """Explain what is stored and how to get a copy; open a case for deletion or objection."""
+    request = request_message(tracker, "data_privacy")
+    wanted = read_privacy_request(request.entity("privacy_request"), request.text)
+    if wanted is None:
+        dispatcher.utter_message(response="utter_privacy_menu")
+        return []
+    if not wanted.opens_case:
+        dispatcher.utter_message(response=f"utter_privacy_{wanted.value}")
+        return []
+    conversation = slots.conversation(tracker)
+    try:
+        created = await crm_call(
+            services.crm.create_case(
+                customer,
+                CaseCreate(
+                    channel=conversation.channel,
+                    conversation_id=conversation.conversation_id,
+                    kind=CaseKind.PRIVACY,
+                    subject=SUBJECTS[wanted],
+                    description=f"Im Chat gestellt. Nachricht: {request.text[:3000]}",
+                ),
+            )
+        )
+    except CRMError as error:
+        logger.warning("Privacy case not opened: %s", error)
+        dispatcher.utter_message(response="utter_crm_unavailable")
+        return []
+    dispatcher.utter_message(
+        response=f"utter_privacy_case_opened_{wanted.value}", case_number=created.case_number
+    )
+    return hand_over(DATA_PRIVACY_REQUEST, created.case_number)

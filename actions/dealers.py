@@ -1,0 +1,104 @@
+"""dealer_info: opening hours, address and phone by city, nearest workshop by postal code.
+
+No verification needed. Without a place in the request, ``dealer_form``
+asks for a city or postal code.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.journey_forms import JourneyFormValidation
+from actions.journey_support import crm_call, start_form
+from actions.services import UsesServices
+from bot.crm.errors import CRMError
+from bot.self_service.dealers import Place, read_place, workshop_values
+
+logger = logging.getLogger(__name__)
+
+DEALER_FORM = "dealer_form"
+DEALER_LOCATION = "dealer_location"
+
+
+def _place_of_request(tracker: Tracker) -> Place | None:
+    stored = tracker.get_slot(DEALER_LOCATION)
+    if isinstance(stored, dict):
+        return Place(postal_code=stored.get("postal_code"), city=stored.get("city"))
+    if slots.latest_intent(tracker) != "dealer_info":
+        return None
+    return read_place(
+        None,  # the request's own words are a question, not a place
+        city=next(tracker.get_latest_entity_values("city"), None),
+        postal_code=next(tracker.get_latest_entity_values("postal_code"), None),
+    )
+
+
+class ActionDealerInfo(UsesServices, Action):
+    """Show the workshops of a city, or the nearest one to a postal code."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_dealer_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Answer for the place asked for, or ask for a place."""
+        place = _place_of_request(tracker)
+        cleared: list[EventType] = [SlotSet(DEALER_LOCATION, None)]
+        if place is None:
+            return start_form(DEALER_FORM)
+        try:
+            found = await crm_call(
+                self.services.crm.find_workshops(city=place.city, postal_code=place.postal_code)
+            )
+        except CRMError as error:
+            logger.warning("Workshop search failed: %s", error)
+            dispatcher.utter_message(response="utter_crm_unavailable")
+            return cleared
+        if not found:
+            dispatcher.utter_message(response="utter_dealer_none", place=place.label)
+            return cleared
+        if place.postal_code:
+            dispatcher.utter_message(
+                response="utter_dealer_nearest", place=place.label, **workshop_values(found[0])
+            )
+            return cleared
+        for workshop in found[:3]:
+            dispatcher.utter_message(response="utter_dealer_found", **workshop_values(workshop))
+        return cleared
+
+
+class ValidateDealerForm(JourneyFormValidation):
+    """Read a city or postal code."""
+
+    FORM_SLOTS = (DEALER_LOCATION,)
+    OWN_INTENTS = frozenset({"inform", "dealer_info"})
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_dealer_form"
+
+    def extract_dealer_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take a postal code or city from entities or the short answer."""
+        text = self.answer(tracker, DEALER_LOCATION)
+        if text is None:
+            return {}
+        place = read_place(
+            text,
+            city=self.entity(tracker, "city"),
+            postal_code=self.entity(tracker, "postal_code"),
+        )
+        if place is None:
+            dispatcher.utter_message(response="utter_dealer_location_unknown")
+            return {DEALER_LOCATION: None}
+        return {DEALER_LOCATION: {"postal_code": place.postal_code, "city": place.city}}

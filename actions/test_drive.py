@@ -1,0 +1,201 @@
+"""test_drive: model, place, date and contact in a form; a lead for the sales team.
+
+No verification needed; a verified customer finds name, e-mail and their
+usual workshop filled in already. The place becomes the nearest workshop
+(by postal code) or the city's workshop.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import slots
+from actions.journey_forms import JourneyFormValidation
+from actions.journey_support import crm_call, start_form, verified_customer
+from actions.services import UsesServices
+from bot.crm.errors import CRMError
+from bot.crm.schemas import LeadCreate
+from bot.self_service.contact_data import Problem
+from bot.self_service.dealers import read_place
+from bot.self_service.test_drive import read_contact, read_model, read_name
+
+logger = logging.getLogger(__name__)
+
+TEST_DRIVE_FORM = "test_drive_form"
+MODEL = "test_drive_model"
+WORKSHOP = "test_drive_workshop"
+DATE = "test_drive_date"
+NAME = "test_drive_name"
+CONTACT = "test_drive_contact"
+TEST_DRIVE_SLOTS = (MODEL, WORKSHOP, DATE, NAME, CONTACT)
+
+
+class ActionStartTestDrive(UsesServices, Action):
+    """Start the test-drive form; prefill what the request and the CRM already say."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_start_test_drive"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Prefill the model and, for a verified customer, name, contact and workshop."""
+        prefilled: dict[str, Any] = {}
+        model = read_model(
+            next(tracker.get_latest_entity_values("vehicle_model"), None)
+        ) or read_model(tracker.latest_message.get("text"))
+        if model:
+            prefilled[MODEL] = model
+        customer = verified_customer(tracker)
+        if customer is not None:
+            try:
+                profile = await crm_call(self.services.crm.get_profile(customer))
+            except CRMError as error:
+                logger.warning("Test drive without prefilled contact: %s", error)
+            else:
+                person = profile.customer
+                prefilled[NAME] = f"{person.first_name} {person.last_name}".strip()
+                prefilled[CONTACT] = {"email": person.email}
+                if profile.preferred_workshop is not None:
+                    workshop = profile.preferred_workshop
+                    prefilled[WORKSHOP] = {"code": workshop.code, "name": workshop.name}
+        dispatcher.utter_message(response="utter_test_drive_intro")
+        return start_form(TEST_DRIVE_FORM, **prefilled)
+
+
+class ValidateTestDriveForm(JourneyFormValidation):
+    """Read model, place (-> workshop), date, name and contact."""
+
+    FORM_SLOTS = TEST_DRIVE_SLOTS
+    OWN_INTENTS = frozenset({"inform", "affirm", "test_drive"})
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "validate_test_drive_form"
+
+    def extract_test_drive_model(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the model from a button, the entity or the words."""
+        text = self.answer(tracker, MODEL)
+        if text is None:
+            return {}
+        model = read_model(self.entity(tracker, "vehicle_model")) or read_model(text)
+        if model is None:
+            dispatcher.utter_message(response="utter_test_drive_model_unknown")
+        return {MODEL: model}
+
+    async def extract_test_drive_workshop(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Turn a city or postal code into the workshop there or the nearest one."""
+        text = self.answer(tracker, WORKSHOP)
+        if text is None:
+            return {}
+        place = read_place(
+            text, city=self.entity(tracker, "city"), postal_code=self.entity(tracker, "postal_code")
+        )
+        if place is None:
+            dispatcher.utter_message(response="utter_dealer_location_unknown")
+            return {WORKSHOP: None}
+        try:
+            found = await crm_call(
+                self.services.crm.find_workshops(city=place.city, postal_code=place.postal_code)
+            )
+        except CRMError as error:
+            logger.warning("Workshop search failed: %s", error)
+            dispatcher.utter_message(response="utter_crm_unavailable")
+            return {WORKSHOP: None}
+        if not found:
+            dispatcher.utter_message(response="utter_dealer_none", place=place.label)
+            return {WORKSHOP: None}
+        return {WORKSHOP: {"code": found[0].code, "name": found[0].name}}
+
+    def extract_test_drive_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the wished date as said ("nächsten Samstag", "am 5.12."); sales confirms it."""
+        text = self.answer(tracker, DATE)
+        return {DATE: text[:80]} if text else {}
+
+    def extract_test_drive_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read the person's name."""
+        text = self.answer(tracker, NAME)
+        if text is None:
+            return {}
+        name = read_name(text)
+        if name is None:
+            dispatcher.utter_message(response="utter_test_drive_name_invalid")
+        return {NAME: name}
+
+    def extract_test_drive_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Read an e-mail address or a phone number."""
+        text = self.answer(tracker, CONTACT)
+        if text is None:
+            return {}
+        contact = read_contact(
+            self.entity(tracker, "email") or self.entity(tracker, "phone") or text
+        )
+        if isinstance(contact, Problem):
+            dispatcher.utter_message(response="utter_test_drive_contact_invalid")
+            return {CONTACT: None}
+        return {CONTACT: contact}
+
+
+class ActionSubmitTestDrive(UsesServices, Action):
+    """Record the lead and confirm it with its number."""
+
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+        return "action_submit_test_drive"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Create the lead (nothing when the form was stopped)."""
+        cleared = [SlotSet(name, None) for name in TEST_DRIVE_SLOTS]
+        values = {name: tracker.get_slot(name) for name in TEST_DRIVE_SLOTS}
+        if not all(values.values()):
+            return cleared
+        workshop, contact = values[WORKSHOP], values[CONTACT]
+        conversation = slots.conversation(tracker)
+        try:
+            created = await crm_call(
+                self.services.crm.create_lead(
+                    LeadCreate(
+                        channel=conversation.channel,
+                        conversation_id=conversation.conversation_id,
+                        customer_number=verified_customer(tracker),
+                        name=values[NAME],
+                        email=contact.get("email"),
+                        phone=contact.get("phone"),
+                        model=values[MODEL],
+                        workshop_code=workshop.get("code"),
+                        preferred_date=values[DATE],
+                    )
+                )
+            )
+        except CRMError as error:
+            logger.warning("Test-drive lead not recorded: %s", error)
+            dispatcher.utter_message(response="utter_crm_unavailable")
+            return cleared
+        dispatcher.utter_message(
+            response="utter_test_drive_confirmed",
+            lead_number=created.lead_number,
+            model=values[MODEL],
+            workshop_name=workshop.get("name", ""),
+            date=values[DATE],
+            contact=contact.get("email") or contact.get("phone"),
+        )
+        return cleared

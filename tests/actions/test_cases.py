@@ -1,0 +1,144 @@
+"""complaint and warranty_claim: the case form, the case in the CRM, the handoff."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.cases import ActionSubmitCase, ValidateCaseForm
+from actions.journeys import JOURNEYS
+from bot.crm.enums import CaseKind, CasePriority
+from tests.actions.conftest import as_dict, make_tracker, responses
+from tests.actions.journey_turns import form_tracker, request_tracker
+
+VIN_K100001 = "WNL0AUR0T2021A001"
+
+
+async def test_a_complaint_starts_the_form_with_what_was_said(services, domain) -> None:
+    text = "Mein Auto macht seit der Inspektion ein Schleifgeräusch vorne links"
+    dispatcher = CollectingDispatcher()
+    events = await JOURNEYS["complaint"](
+        dispatcher, request_tracker(domain, text, "complaint"), services, "K-100001"
+    )
+    assert responses(dispatcher) == ["utter_case_intro_complaint"]
+    assert as_dict(events) == {
+        "case_kind": "complaint",
+        "case_description": text,
+        "case_since": "seit der Inspektion",
+        "case_vehicle": VIN_K100001,  # the only vehicle
+    }
+    assert events[-1] == FollowupAction("case_form")
+
+
+async def test_a_short_request_asks_what_happened(services, domain) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await JOURNEYS["warranty_claim"](
+        dispatcher,
+        request_tracker(domain, "Ist das Garantie?", "warranty_claim"),
+        services,
+        "K-100005",
+    )
+    assert as_dict(events) == {"case_kind": "warranty_claim", "case_vehicle": "none"}
+
+
+async def validate(services, domain, asked, text, intent="inform", slots=None):
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker(domain, "case_form", asked, text, intent, slots=slots)
+    events = await ValidateCaseForm(services).run(dispatcher, tracker, domain)
+    return as_dict(events), dispatcher
+
+
+async def test_the_description_is_taken_as_written(services, domain) -> None:
+    values, _ = await validate(services, domain, "case_description", "Die Tür klemmt", "complaint")
+    assert values == {"case_description": "Die Tür klemmt"}
+
+
+async def test_a_question_in_between_is_not_an_answer(services, domain) -> None:
+    values, dispatcher = await validate(
+        services, domain, "case_description", "Was kannst du?", "help"
+    )
+    assert values == {} and responses(dispatcher) == []  # the form rejects; a rule answers
+
+
+async def test_stop_clears_the_form(services, domain) -> None:
+    values, dispatcher = await validate(
+        services, domain, "case_since", "abbrechen", slots={"case_description": "x"}
+    )
+    assert responses(dispatcher) == ["utter_form_stopped"]
+    assert values["case_description"] is None and values["requested_slot"] is None
+
+
+async def submit(services, domain, customer, topic, description, vin="none"):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        domain,
+        [],
+        {
+            "verified_customer_number": customer,
+            "case_kind": topic,
+            "case_description": description,
+            "case_vehicle": vin,
+            "case_since": "seit letzter Woche",
+        },
+    )
+    events = await ActionSubmitCase(services).run(dispatcher, tracker, domain)
+    return events, dispatcher
+
+
+async def test_a_standard_complaint_gets_a_case_number(services, domain, crm_service_local) -> None:
+    events, dispatcher = await submit(
+        services, domain, "K-100002", "complaint", "Der Lack hat Kratzer", "WNL0VEL0E2022B002"
+    )
+    case = crm_service_local.list_cases("K-100002")[0]
+    assert case.kind is CaseKind.COMPLAINT and case.priority is CasePriority.NORMAL
+    assert case.subject == "Reklamation: Der Lack hat Kratzer"
+    assert "Vela e, K-MY 812" in case.description and "seit letzter Woche" in case.description
+    assert responses(dispatcher) == ["utter_case_opened_complaint"]
+    assert dispatcher.messages[0]["case_number"] == case.case_number
+    assert not any(isinstance(e, dict) and e.get("event") == "followup" for e in events)
+
+
+async def test_a_second_complaint_on_the_same_noise_goes_to_a_human(
+    services, domain, crm_service_local
+) -> None:
+    events, dispatcher = await submit(
+        services, domain, "K-100004", "complaint", "Das Fahrwerk macht wieder dieses Geräusch"
+    )
+    case = crm_service_local.list_cases("K-100004")[0]
+    assert case.priority is CasePriority.HIGH
+    assert responses(dispatcher) == [
+        "utter_case_opened_complaint",
+        "utter_case_handoff_complaint_repeated",
+    ]
+    assert as_dict(events)["handoff_reason"] == "complaint_repeated"
+    assert as_dict(events)["handoff_case_number"] == case.case_number
+    assert events[-1] == FollowupAction("action_request_human")
+
+
+async def test_a_gold_customers_complaint_goes_to_a_human(services, domain) -> None:
+    events, dispatcher = await submit(services, domain, "K-100001", "complaint", "Lack zerkratzt")
+    assert as_dict(events)["handoff_reason"] == "complaint_vip"
+    assert responses(dispatcher)[-1] == "utter_case_handoff_complaint_vip"
+
+
+async def test_a_warranty_claim_of_a_gold_customer_stays_in_the_chat(
+    services, domain, crm_service_local
+) -> None:
+    events, dispatcher = await submit(
+        services, domain, "K-100001", "warranty_claim", "Radio defekt"
+    )
+    assert responses(dispatcher) == ["utter_case_opened_warranty_claim"]
+    assert "handoff_reason" not in as_dict(events)
+    assert crm_service_local.list_cases("K-100001")[0].kind is CaseKind.WARRANTY
+
+
+async def test_crm_down_at_submission(unreachable_services, domain) -> None:
+    _, dispatcher = await submit(unreachable_services, domain, "K-100001", "complaint", "x y")
+    assert responses(dispatcher) == ["utter_case_not_saved"]
+
+
+async def test_a_stopped_form_writes_nothing(services, domain, crm_service_local) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(domain, [], {"verified_customer_number": "K-100001"})
+    await ActionSubmitCase(services).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [] and crm_service_local.list_cases("K-100001") == []
