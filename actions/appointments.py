@@ -109,7 +109,12 @@ async def reschedule_appointment(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
 ) -> list[EventType]:
     """Start the rescheduling form on the customer's booked appointments."""
-    return await _change(dispatcher, services, customer, form.RESCHEDULE_FORM)
+    events = await _change(dispatcher, services, customer, form.RESCHEDULE_FORM)
+    request = _request(tracker, "reschedule_appointment")
+    wish = parse_when(str(request.get("text") or ""), services.today()) if request else None
+    if events and wish is not None and not wish.empty:
+        events.insert(-1, SlotSet(form.PREFERENCE, wish.to_text()))
+    return events
 
 
 async def cancel_appointment(
@@ -249,7 +254,9 @@ class ActionAskAppointmentWorkshop(UsesServices, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Ask for the workshop."""
+        """Ask for the workshop (unless the customer was just asked to choose one)."""
+        if form.said_since_user(tracker, "utter_appointment_choose_workshop"):
+            return []
         declined = tracker.get_slot(slots.REQUESTED_SLOT) == form.WORKSHOP
         usual = None
         if not declined:

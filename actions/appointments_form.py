@@ -156,13 +156,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         """Yes or no to the summary; a correction instead is read by the other slots."""
         if form.asked(tracker) != form.CONFIRMED or not form.reads_values(tracker):
             return {}
+        if _corrects(tracker, self.services.today()):
+            return {}  # "nein, lieber um 11": the summary is asked again
         intent = slots.latest_intent(tracker)
         if intent == "affirm" or _yes(tracker):
             return {form.CONFIRMED: True}
         if intent == "deny" or _no(tracker):
             return {form.CONFIRMED: False}
-        if _corrects(tracker, self.services.today()):
-            return {}
         if form.is_answer(tracker):
             return {form.CONFIRMED: "?"}
         return {}

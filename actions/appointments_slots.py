@@ -34,6 +34,7 @@ ANSWER_INTENTS = frozenset(
         "affirm",
         "deny",
         "nlu_fallback",
+        "out_of_scope",  # a free answer ("Atlantis") often looks out of scope
         "book_appointment",
         "reschedule_appointment",
         "cancel_appointment",
@@ -77,3 +78,16 @@ def reads_values(tracker: Tracker) -> bool:
 def is_answer(tracker: Tracker) -> bool:
     """Tell whether the latest message answers the question even without a value."""
     return slots.latest_intent(tracker) in ANSWER_INTENTS
+
+
+def said_since_user(tracker: Tracker, response: str) -> bool:
+    """Tell whether ``response`` was uttered after the latest user message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == response
+        ):
+            return True
+    return False

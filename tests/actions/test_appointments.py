@@ -508,3 +508,44 @@ async def test_an_exact_wish_is_taken_once_the_workshop_is_known(services, domai
     assert values["appointment_workshop"] == "muenchen-mitte"
     assert values["appointment_start"] == "2026-11-24T10:00"
     assert values["appointment_preference"] is None
+
+
+async def test_after_a_choice_of_workshops_the_question_is_not_repeated(services, domain) -> None:
+    from actions.appointments import ActionAskAppointmentWorkshop
+
+    choice = {
+        "event": "bot",
+        "text": "Dort gibt es mehrere Werkstätten.",
+        "metadata": {"utter_action": "utter_appointment_choose_workshop"},
+    }
+    tracker = make_tracker(
+        domain,
+        [user("Berlin", "inform"), choice],
+        {**VERIFIED, "requested_slot": "appointment_workshop"},
+        active_loop="book_appointment_form",
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAskAppointmentWorkshop(services).run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
+
+
+async def test_no_with_a_new_time_is_a_correction(services, domain) -> None:
+    values, dispatcher = await validate(
+        services,
+        domain,
+        user("nein, lieber um 11", "deny"),
+        asked="appointment_confirmed",
+        values={"appointment_workshop": "muenchen-mitte", "appointment_start": "2026-11-24T09:00"},
+    )
+    assert values["appointment_start"] == "2026-11-24T11:00"
+    assert "appointment_confirmed" not in values
+    assert dispatcher.messages == []
+
+
+async def test_a_wish_in_the_reschedule_request_is_kept(services, domain) -> None:
+    tracker = make_tracker(
+        domain, [user("Termin auf Freitag verschieben", "reschedule_appointment")], VERIFIED
+    )
+    events = await reschedule_appointment(CollectingDispatcher(), tracker, services, SCHMIDT)
+    assert as_dict(events)["appointment_preference"] == "2026-11-27|2026-11-27||"
+    assert followups(events) == ["reschedule_appointment_form"]
