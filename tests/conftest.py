@@ -53,12 +53,35 @@ def server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("server-logs")
 
 
+RASA_TEST_TOKEN = "test-rasa-token"
+
+
 @pytest.fixture(scope="session")
-def crm_server(server_logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CRMServer]:
-    """`bot serve` on a free port over a freshly seeded temporary SQLite CRM."""
+def rasa_address(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Where the Rasa server will run and keep its conversations (the bot service needs both)."""
+    tracker_db = tmp_path_factory.mktemp("rasa-tracker") / "tracker.db"
+    return {"port": str(free_port()), "tracker_db": str(tracker_db)}
+
+
+@pytest.fixture(scope="session")
+def crm_server(
+    server_logs: Path, tmp_path_factory: pytest.TempPathFactory, rasa_address: dict[str, str]
+) -> Iterator[CRMServer]:
+    """`bot serve` on a free port over a freshly seeded temporary SQLite CRM.
+
+    It reaches the Rasa server's HTTP API (live takeover) and reads its tracker
+    store (handoff requests the action server missed); agents always work.
+    """
     database = tmp_path_factory.mktemp("crm-server") / "crm.db"
     seed_crm(database)
     server = CRMServer(database, server_logs)
+    server.env.update(
+        RASA_URL=f"http://127.0.0.1:{rasa_address['port']}",
+        RASA_API_TOKEN=RASA_TEST_TOKEN,
+        RASA_TRACKER_STORE_URL=f"sqlite:///{rasa_address['tracker_db']}",
+        ESCALATION_BUSINESS_HOURS="always",
+        ESCALATION_SWEEP_SECONDS="0.5",
+    )
     server.start()
     yield server
     server.stop()
@@ -79,12 +102,20 @@ def action_server(server_logs: Path, crm_server: CRMServer) -> Iterator:
 
 
 @pytest.fixture(scope="session")
-def rasa_server(model_path: Path, action_server, server_logs: Path, tmp_path_factory) -> Iterator:
-    """The Rasa server with the trained model, talking to the action server."""
-    port = free_port()
+def rasa_server(
+    model_path: Path, action_server, server_logs: Path, tmp_path_factory, rasa_address
+) -> Iterator:
+    """The Rasa server with the trained model, talking to the action server.
+
+    Conversations go to a SQLite tracker store the bot service reads.
+    """
+    port = int(rasa_address["port"])
     endpoints = tmp_path_factory.mktemp("rasa-config") / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_server.url}/webhook"\n')
-    token = "test-rasa-token"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "{action_server.url}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {rasa_address['tracker_db']}\n"
+    )
+    token = RASA_TEST_TOKEN
     with running_server(
         "rasa",
         [

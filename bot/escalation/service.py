@@ -140,7 +140,9 @@ class EscalationService:
     ) -> schemas.IntakeReceipt | None:
         with self._writing() as session:
             row = session.execute(
-                select(Escalation).where(Escalation.open_key == conversation_id).with_for_update()
+                select(Escalation)
+                .where(Escalation.open_key == conversation_id)
+                .with_for_update(of=Escalation)
             ).scalar_one_or_none()
             if row is None:
                 return None

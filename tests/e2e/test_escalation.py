@@ -1,0 +1,216 @@
+"""End to end: escalations against running servers (Rasa, action server, bot service).
+
+The bot service reads the Rasa server's tracker store and calls its HTTP API
+(tests/conftest.py wires them); agents are created with `bot agents create`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.chat import Chat, customer_token, wait_for
+from tests.support.processes import PROJECT_ROOT, VENV_BIN
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+HANDED_OVER = "Ihr Anliegen und unser bisheriger Chat werden übergeben"
+PASSWORD = "e2e-geheim-123"
+
+
+def create_agent(crm_server, username: str, display_name: str) -> None:
+    """`bot agents create` with the password on standard input (idempotent per session)."""
+    result = subprocess.run(
+        [
+            str(VENV_BIN / "bot"),
+            "agents",
+            "create",
+            "--username",
+            username,
+            "--display-name",
+            display_name,
+        ],
+        input=f"{PASSWORD}\n",
+        text=True,
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        env=crm_server.env,
+        timeout=60,
+    )
+    assert result.returncode == 0 or "exists already" in result.stderr, result.stderr
+
+
+class Desk:
+    """An agent using the escalation API of the running bot service."""
+
+    def __init__(
+        self, crm_server, username: str = "keller", display_name: str = "Frau Keller"
+    ) -> None:
+        create_agent(crm_server, username, display_name)
+        self.url = crm_server.url
+        response = httpx.post(
+            f"{self.url}/api/auth/login",
+            json={"username": username, "password": PASSWORD},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def get(self, path: str, **params: Any) -> httpx.Response:
+        return httpx.get(f"{self.url}{path}", params=params, headers=self.headers, timeout=10)
+
+    def post(self, path: str, body: dict | None = None) -> httpx.Response:
+        return httpx.post(f"{self.url}{path}", json=body, headers=self.headers, timeout=15)
+
+    def find(self, conversation_id: str, status: str = "open") -> list[dict[str, Any]]:
+        queue = self.get("/api/escalations", status=status).json()
+        return [e for e in queue if e["conversation_id"] == conversation_id]
+
+    def escalation_of(self, chat: Chat, seconds: float = 10.0) -> dict[str, Any]:
+        assert wait_for(lambda: len(self.find(chat.sender)) == 1, seconds), self.find(chat.sender)
+        [item] = self.find(chat.sender)
+        return self.get(f"/api/escalations/{item['id']}").json()
+
+
+@pytest.fixture(scope="module")
+def desk(crm_server) -> Desk:
+    return Desk(crm_server)
+
+
+def test_a_request_creates_the_context_package_field_by_field(rasa_server, desk) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100001")})
+    assert "Frau Schmidt" in chat.say("Hallo").text
+    chat.say("Ich habe eine Frage zu meiner Rechnung R-20250100")
+    turn = chat.say("Ich möchte bitte mit einem Mitarbeiter sprechen")
+    assert HANDED_OVER in turn.text
+    assert "Warteschlange an Position" in turn.text and "Minuten" in turn.text
+
+    package = desk.escalation_of(chat)
+    assert (package["conversation_id"], package["channel"], package["status"]) == (
+        chat.sender,
+        "rest",
+        "open",
+    )
+    assert (package["reason"], package["priority"], package["mode"]) == (
+        "customer_request",
+        "normal",
+        "live",
+    )
+    assert package["reason_text"] == "Kunde möchte mit einem Menschen sprechen"
+    customer = package["customer"]
+    assert (customer["customer_number"], customer["verified"], customer["name"]) == (
+        "K-100001",
+        True,
+        "Frau Anna Schmidt",
+    )
+    assert (customer["tier"], customer["customer_since"]) == ("Gold", "2004-03-15")
+    assert [v["model"] for v in customer["vehicles"]] == ["Aurora Touring"]
+    assert [o["order_number"] for o in customer["open_orders"]] == ["B-20250001"]
+    assert customer["recent_interactions"] and customer["recent_interactions"][0]["summary"]
+    intents = [(i["intent"], i["text"]) for i in package["intents"]]
+    assert intents[0] == ("greet", "Hallo")
+    assert ("request_human", "Ich möchte bitte mit einem Mitarbeiter sprechen") in intents
+    assert all(0 < i["confidence"] <= 1 for i in package["intents"])
+    assert package["slots"]["verified_customer_number"] == "K-100001"
+    assert {"entity": "invoice_number", "value": "R-20250100"} in package["entities"]
+    assert "action_request_human" not in [
+        a["action"] for a in package["bot_actions"]
+    ]  # still running
+    assert "utter_handoff_requested" in [a["action"] for a in package["bot_actions"]]
+    transcript = package["transcript"]
+    assert [t["role"] for t in transcript][:2] == ["customer", "bot"]
+    assert transcript[0]["text"] == "Hallo" and transcript[0]["timestamp"].endswith("+00:00")
+    assert any(t["role"] == "bot" and "Frau Schmidt" in t["text"] for t in transcript)
+    assert "Rechnungsnummer R-20250100" in package["summary"]
+    assert "Frau Anna Schmidt (K-100001, Gold, verifiziert)" in package["summary"]
+    assert package["queue_position"] >= 1 and package["wait_minutes"] >= 1
+
+
+def test_three_quick_requests_give_one_escalation(rasa_server, desk) -> None:
+    chat = Chat(rasa_server)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        turns = list(
+            pool.map(chat.say, ["Mitarbeiter bitte", "Ich will einen Menschen", "Mensch bitte"])
+        )
+    assert all(HANDED_OVER in turn.text for turn in turns)
+    assert sum("bereits vor" in turn.text for turn in turns) == 2
+    time.sleep(1.5)
+    assert len(desk.find(chat.sender)) == 1
+
+
+def test_two_fallbacks_in_a_row_escalate_after_the_offer(rasa_server, desk) -> None:
+    chat = Chat(rasa_server)
+    chat.say("/nlu_fallback")
+    assert "verbinden" in chat.say("/nlu_fallback").text
+    assert HANDED_OVER in chat.say("/affirm").text
+    package = desk.escalation_of(chat)
+    assert (package["reason"], package["priority"]) == ("repeated_fallback", "normal")
+
+
+def test_frustration_escalates_with_high_priority(rasa_server, desk) -> None:
+    chat = Chat(rasa_server)
+    turn = chat.say("Das ist doch ein Witz, du bist völlig nutzlos!")
+    assert "Das tut mir wirklich leid" in turn.text and "Position" in turn.text
+    package = desk.escalation_of(chat)
+    assert (package["reason"], package["priority"]) == ("frustration", "high")
+
+
+def test_three_failed_verifications_escalate_as_a_business_rule(rasa_server, desk) -> None:
+    chat = Chat(rasa_server)
+    chat.say("Ich habe eine Frage zu meiner Rechnung")
+    for _ in range(3):
+        chat.say("K-100001")
+        last = chat.say("99999")
+    assert "nicht noch einmal versuchen" in last.text
+    assert HANDED_OVER in chat.say("/request_human").text
+    package = desk.escalation_of(chat)
+    assert (package["reason"], package["priority"]) == ("verification_locked", "high")
+    assert (package["customer"]["verified"], package["customer"]["customer_number"]) == (
+        False,
+        "K-100001",
+    )
+
+
+def test_concurrent_claims_have_exactly_one_winner(rasa_server, crm_server, desk) -> None:
+    chat = Chat(rasa_server)
+    chat.say("Ich möchte mit einem Mitarbeiter sprechen")
+    escalation = desk.escalation_of(chat)["id"]
+    desks = [
+        desk,
+        Desk(crm_server, "meier", "Herr Meier"),
+        Desk(crm_server, "yilmaz", "Frau Yilmaz"),
+    ]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        codes = sorted(
+            pool.map(lambda d: d.post(f"/api/escalations/{escalation}/claim").status_code, desks)
+        )
+    assert codes == [200, 409, 409]
+    assert desk.get(f"/api/escalations/{escalation}").json()["status"] == "claimed"
+
+
+def test_out_of_hours_the_request_becomes_a_ticket_and_survives_restarts(
+    rasa_server, crm_server, desk
+) -> None:
+    before = Chat(rasa_server)
+    before.say("Mitarbeiter bitte")
+    kept = desk.escalation_of(before)["id"]
+    crm_server.stop()
+    crm_server.env["ESCALATION_BUSINESS_HOURS"] = "closed"
+    crm_server.start()
+    try:
+        chat = Chat(rasa_server)
+        turn = chat.say("Ich möchte mit einem Mitarbeiter sprechen")
+        assert "Gerade ist leider niemand aus unserem Team erreichbar" in turn.text
+        package = desk.escalation_of(chat)
+        assert package["mode"] == "ticket" and package["callback_due_at"]
+        assert f"E-{package['id']:06d}" in turn.text
+        assert desk.get(f"/api/escalations/{kept}").status_code == 200  # still there
+    finally:
+        crm_server.stop()
+        crm_server.env["ESCALATION_BUSINESS_HOURS"] = "always"
+        crm_server.start()
