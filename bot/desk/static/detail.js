@@ -6,6 +6,7 @@ import {
   CASE_KIND,
   CASE_STATUS,
   CHANNEL,
+  CONTACT_CHANNEL,
   ORDER_STATUS,
   PRIORITY,
   ROLE,
@@ -98,19 +99,23 @@ function renderHead(escalation, me) {
 function renderCustomer(customer) {
   customer = customer || { verified: false };
   const verified = byId("customer-verified");
+  const note = customer.note && !/verifiziert/i.test(customer.note) ? ` (${customer.note})` : "";
   verified.textContent = customer.verified
-    ? "✓ Identität verifiziert"
-    : `⚠ Nicht verifiziert${customer.note ? ` – ${customer.note}` : ""}: Angaben nicht bestätigt`;
+    ? `✓ Identität verifiziert${note}`
+    : customer.customer_number
+      ? "⚠ Nicht verifiziert – Kundennummer nur vom Kunden genannt"
+      : "⚠ Nicht verifiziert – Kunde unbekannt";
   verified.className = customer.verified ? "verified verified--yes" : "verified verified--no";
+  byId("customer-profile").hidden = !customer.verified;
+  byId("customer-no-profile").hidden = Boolean(customer.verified);
   fillFacts(byId("customer-facts"), [
     ["Name", customer.verified ? customer.name : null],
-    ["Kundennummer", customer.customer_number || "unbekannt"],
+    [customer.verified ? "Kundennummer" : "Genannte Nr.", customer.customer_number || "unbekannt"],
     ["Status", customer.tier ? label(TIER, customer.tier) : null],
     ["Kunde seit", customer.customer_since ? dateOnly(customer.customer_since) : null],
     ["Ort", customer.city],
     ["E-Mail", customer.email],
     ["Telefon", customer.phone],
-    ["Hinweis", customer.verified ? customer.note : null],
   ]);
   fillList(byId("customer-vehicles"), customer.vehicles, (v) =>
     el(
@@ -141,7 +146,7 @@ function renderCustomer(customer) {
     el(
       "li",
       {},
-      el("span", { className: "muted" }, `${dateTime(i.occurred_at)} · ${label(CHANNEL, i.channel)}: `),
+      el("span", { className: "muted" }, `${dateOnly(i.occurred_at)} · ${label(CONTACT_CHANNEL, i.channel)}: `),
       i.summary,
       i.case_number ? ` (${i.case_number})` : "",
     ),
@@ -160,10 +165,10 @@ function renderBot(escalation) {
     ),
   );
   const slots = Object.entries(escalation.slots || {}).map(([name, value]) => [
-    SLOT_LABELS[name] ? `${SLOT_LABELS[name]} (${name})` : name,
+    SLOT_LABELS[name] || name,
     slotText(value),
   ]);
-  const entities = (escalation.entities || []).map((e) => [`Entität ${e.entity}`, slotText(e.value)]);
+  const entities = (escalation.entities || []).map((e) => [`Erkannt: ${SLOT_LABELS[e.entity] || e.entity}`, slotText(e.value)]);
   const facts = byId("case-slots");
   fillFacts(facts, [...slots, ...entities]);
   if (!facts.children.length) facts.append(el("div", { className: "muted" }, "keine"));

@@ -11,6 +11,16 @@ export const CHANNEL = {
   messenger: "Messenger",
   chat: "Chat",
 };
+export const CONTACT_CHANNEL = {
+  chat: "Chat",
+  messenger: "Messenger",
+  phone: "Telefon",
+  email: "E-Mail",
+  website: "Website",
+  dealership: "Autohaus",
+  workshop: "Werkstatt",
+  letter: "Brief",
+};
 export const ORDER_STATUS = {
   ordered: "bestellt",
   in_production: "in Produktion",
@@ -86,7 +96,7 @@ export function waitingSince(value, now = Date.now()) {
   const date = parseTime(value);
   if (!date) return "";
   const minutes = Math.max(0, Math.floor((now - date.getTime()) / 60000));
-  if (minutes < 1) return "seit weniger als 1 Min.";
+  if (minutes < 1) return "gerade eben";
   if (minutes < 60) return `seit ${minutes} Min.`;
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `seit ${hours} Std. ${minutes % 60} Min.`;
