@@ -92,8 +92,8 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if not form.reads_values(tracker):
             return {}
         named = form.entity(tracker, "service_type")
-        if named:
-            return {form.SERVICE: named}
+        if named and (form.is_answer(tracker) or form.asked(tracker) == form.SERVICE):
+            return {form.SERVICE: named}  # "Service" in another topic's question is no answer
         if form.asked(tracker) == form.SERVICE and form.is_answer(tracker):
             return {form.SERVICE: form.text_of(tracker)}
         return {}
@@ -117,6 +117,8 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
                 return {form.WORKSHOP: form.text_of(tracker)}
             return {}
         city = form.entity(tracker, "city")
+        if not form.is_answer(tracker):
+            return {}
         if city and form.asked(tracker) in (form.VEHICLE, form.START, form.CONFIRMED):
             return {form.WORKSHOP: city}
         return {}

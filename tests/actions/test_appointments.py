@@ -549,3 +549,18 @@ async def test_a_wish_in_the_reschedule_request_is_kept(services, domain) -> Non
     events = await reschedule_appointment(CollectingDispatcher(), tracker, services, SCHMIDT)
     assert as_dict(events)["appointment_preference"] == "2026-11-27|2026-11-27||"
     assert followups(events) == ["reschedule_appointment_form"]
+
+
+async def test_a_service_named_in_another_topics_question_is_no_answer(services, domain) -> None:
+    values, _ = await validate(
+        services,
+        domain,
+        user(
+            "Wann ist mein nächster Service fällig?",
+            "service_due",
+            [("service_type", "inspection")],
+        ),
+        asked="appointment_start",
+        values={"appointment_service": "oil_change", "appointment_workshop": "berlin"},
+    )
+    assert values == {}  # the form rejects: the service_due journey answers

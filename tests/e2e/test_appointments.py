@@ -1,0 +1,165 @@
+"""End to end: appointments and vehicle journeys against the running servers and the demo CRM.
+
+Bookings that change the demo data use K-100005 (Frau Becker, Berlin, no car
+on file) and days from 08.12.2026 on, so the greetings other tests expect
+(appointments within 14 days) stay as they are.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.chat import Chat, crm_history, customer_token, wait_for
+from tests.support.crm_server import CRM_API_TOKEN
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+SORRY = "unser Kundensystem antwortet gerade nicht"
+
+
+def logged_in(rasa_server, number: str) -> Chat:
+    return Chat(rasa_server, metadata={"customer_token": customer_token(number)})
+
+
+def appointments(crm_server, number: str) -> list[dict]:
+    response = httpx.get(
+        f"{crm_server.url}/api/crm/customers/{number}",
+        headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["appointments"]
+
+
+def test_booking_in_free_text_with_a_correction_is_written_to_the_crm(
+    rasa_server, crm_server
+) -> None:
+    chat = logged_in(rasa_server, "K-100005")
+    before = len(appointments(crm_server, "K-100005"))
+    turn = chat.say("Ich brauche einen Termin zum Reifenwechsel am 9.12. um 10 Uhr")
+    assert "Soll der Termin wieder bei Nordlicht Autohaus Berlin sein?" in turn.text
+    assert turn.buttons == ["/affirm", "/deny"]
+    summary = chat.say("ja").text
+    assert "Reifenwechsel am 09.12.2026 um 10:00 Uhr bei Nordlicht Autohaus Berlin" in summary
+    summary = chat.say("lieber um 11").text
+    assert "am 09.12.2026 um 11:00 Uhr" in summary
+    booked = chat.say("ja").text
+    assert "Ihr Termin ist gebucht: Reifenwechsel am 09.12.2026 um 11:00 Uhr" in booked
+    after = appointments(crm_server, "K-100005")
+    assert len(after) == before + 1
+    assert any(a["starts_at"] == "2026-12-09T11:00:00" for a in after)
+    assert wait_for(
+        lambda: any(e["topic"] == "appointment_booked" for e in crm_history(crm_server, "K-100005"))
+    )
+
+
+def test_wrong_answers_a_digression_and_stopping_the_booking(rasa_server, crm_server) -> None:
+    chat = logged_in(rasa_server, "K-100005")
+    before = len(appointments(crm_server, "K-100005"))
+    chat.say("Hallo")
+    turn = chat.say("Ich möchte einen Werkstatttermin vereinbaren")
+    assert "Worum soll es bei dem Termin gehen?" in turn.text
+    assert '/inform{"service_type":"inspection"}' in turn.buttons
+    assert "Worum soll es bei dem Termin gehen?" in chat.say("Kaffee kochen").text  # asked again
+    assert "Nordlicht Autohaus Berlin" in chat.say('/inform{"service_type":"inspection"}').text
+    assert "In welcher Stadt" in chat.say("nein").text
+    assert "keine Nordlicht Werkstatt" in chat.say("Atlantis").text
+    offers = chat.say("Köln")
+    assert "als Nächstes frei" in offers.text and len(offers.buttons) == 3
+    assert "nicht als Datum" in chat.say("irgendwann halt").text
+    helped = chat.say("Was kannst du alles?")  # a question in between
+    assert "Pannenhilfe" in helped.text and "als Nächstes frei" in helped.text
+    other = chat.say("Wann ist mein nächster Service fällig?")  # another topic
+    assert "kein Fahrzeug hinterlegt" in other.text
+    back = chat.say("Ich möchte doch einen Werkstatttermin")
+    assert "als Nächstes frei" in back.text  # service and workshop are still known
+    assert "abgebrochen" in chat.say("abbrechen").text
+    assert len(appointments(crm_server, "K-100005")) == before
+
+
+def test_two_customers_for_one_slot_only_one_gets_it(rasa_server, crm_server) -> None:
+    first, second = logged_in(rasa_server, "K-100005"), logged_in(rasa_server, "K-100002")
+    for chat in (first, second):
+        turn = chat.say("Ich möchte am 10.12. um 14 Uhr einen Termin zur Inspektion in Köln buchen")
+        assert "am 10.12.2026 um 14:00 Uhr bei Nordlicht Autohaus Köln" in turn.text, turn.text
+    assert "Ihr Termin ist gebucht" in first.say("ja").text
+    lost = second.say("ja")
+    assert "gerade vergeben" in lost.text
+    assert "10.12.2026 14:00" not in lost.buttons and lost.buttons
+    assert not [a for a in appointments(crm_server, "K-100002") if a["workshop"]["code"] == "koeln"]
+
+
+def test_cancel_and_reschedule_a_booked_appointment(rasa_server, crm_server) -> None:
+    booked = httpx.post(
+        f"{crm_server.url}/api/crm/customers/K-100005/appointments",
+        headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
+        json={"workshop_code": "berlin", "starts_at": "2026-12-11T09:00", "service": "Ölwechsel"},
+        timeout=10,
+    )
+    assert booked.status_code == 201, booked.text
+    number = booked.json()["appointment_number"]
+    chat = logged_in(rasa_server, "K-100005")
+    turn = chat.say("Ich muss meinen Termin verschieben")
+    if "Um welchen Termin" in turn.text:
+        assert number in turn.buttons
+        turn = chat.say(number)
+    turn = chat.say("am 11.12. um 15 Uhr")
+    assert "vom 11.12.2026, 09:00 Uhr, auf den 11.12.2026 um 15:00 Uhr" in turn.text
+    assert f"Ihr Termin {number} ist jetzt am 11.12.2026 um 15:00 Uhr" in chat.say("ja").text
+
+    turn = chat.say("Ich möchte einen Termin absagen")
+    if "Um welchen Termin" in turn.text:
+        turn = chat.say(number)
+    assert "wirklich absagen" in turn.text
+    assert "bleibt bestehen" in chat.say("nein").text
+    turn = chat.say("Bitte sagen Sie meinen Termin ab")
+    if "Um welchen Termin" in turn.text:
+        turn = chat.say(number)
+    assert f"Ihr Termin {number} am 11.12.2026 ist abgesagt" in chat.say("ja").text
+    status = {a["appointment_number"]: a["status"] for a in appointments(crm_server, "K-100005")}
+    assert status[number] == "cancelled"
+
+
+def test_a_car_ready_for_pick_up_is_announced_with_the_opening_hours(rasa_server) -> None:
+    chat = logged_in(rasa_server, "K-100004")
+    chat.say("Hallo")
+    text = chat.say("Ist mein Auto schon fertig?").text
+    assert "Ihr Strato GT (ZH 123456) ist fertig" in text
+    assert "Nordlicht Werkstatt Zürich" in text and "Mo-Fr 07:30-18:00, Sa 08:00-12:00" in text
+
+
+def test_service_due_offers_a_booking_that_starts_with_the_service_known(rasa_server) -> None:
+    chat = logged_in(rasa_server, "K-100002")
+    chat.say("Hallo")
+    turn = chat.say("Wann muss mein Auto zum Service?")
+    assert "am 20.12.2026 fällig" in turn.text and turn.buttons == ["/affirm", "/deny"]
+    turn = chat.say("ja")
+    assert "Soll der Termin wieder bei Nordlicht Autohaus Köln sein?" in turn.text
+    assert "abgebrochen" in chat.say("abbrechen").text
+
+
+def test_recall_check_names_the_campaign_and_the_remedy(rasa_server) -> None:
+    chat = logged_in(rasa_server, "K-100003")
+    chat.say("Hallo")
+    turn = chat.say("Ist mein Auto von einem Rückruf betroffen?")
+    assert "RC-2026-07" in turn.text and "Kostenloser Austausch" in turn.text
+    assert "Rückrufreparatur" in turn.text
+    assert "In Ordnung" in chat.say("nein danke").text
+    unaffected = logged_in(rasa_server, "K-100001")
+    unaffected.say("Hallo")
+    assert (
+        "keine offene Rückrufaktion" in unaffected.say("Gibt es einen Rückruf für mein Auto?").text
+    )
+
+
+def test_the_crm_failing_during_the_booking_is_answered_politely(rasa_server, crm_server) -> None:
+    chat = logged_in(rasa_server, "K-100005")
+    assert "Worum soll es" in chat.say("Termin buchen bitte").text
+    chat.say('/inform{"service_type":"oil_change"}')
+    with crm_server.stopped():
+        turn = chat.say("nein")
+        turn = chat.say("Köln")
+        assert SORRY in turn.text
+        assert turn.seconds < 3.0
+    assert "Worum soll es" in chat.say("Termin buchen bitte").text  # starts afresh
