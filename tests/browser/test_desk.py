@@ -25,9 +25,10 @@ from tests.browser.desk import (
     expect,
     hand_over,
 )
-from tests.support.browser import DESKTOP
+from tests.browser.widget import ChatWidget
+from tests.support.browser import DESKTOP, running_website
 from tests.support.crm_server import CRMServer, seed
-from tests.support.processes import free_port
+from tests.support.processes import RunningServer, free_port, server_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -108,7 +109,7 @@ def test_an_agent_logs_in_sees_escalations_arrive_live_and_reads_the_context(
     expect(page.get_by_role("alert")).to_have_text("Benutzername oder Passwort ist falsch.")
     shoot(page, "desk-login-error")
     desk.log_in("keller", PASSWORD)
-    expect(page.get_by_text("Angemeldet als keller")).to_be_visible()
+    expect(page.locator("#session")).to_contain_text("Angemeldet als Frau Keller (keller)")
     expect(page.locator("#live-status")).to_have_text("Live")
 
     start = time.time() - 300
@@ -245,3 +246,87 @@ def test_claim_conflict_reply_note_resolve_and_an_expired_session(
     expect(page.get_by_label("Benutzername")).to_be_focused()
     assert watched.dialogs == [] and watched.csp_violations() == []
     assert unexpected_errors(watched.console_errors) == []
+
+
+# --- the whole chain: widget, Rasa, actions, bot service, desk -------------------------------
+
+WIDGET_SECRET = server_environment().get("CUSTOMER_TOKEN_SECRET") or (
+    "desk-journey-customer-token-secret-0123456789"
+)
+
+
+@pytest.fixture(scope="module")
+def website(rasa_server, server_logs) -> Iterator[RunningServer]:
+    with running_website(
+        "desk-website", free_port(), rasa_server.url, WIDGET_SECRET, server_logs
+    ) as server:
+        yield server
+
+
+def escalation_of(service: CRMServer, token: str, conversation_id: str) -> dict:
+    """Wait (briefly) for the open escalation of a conversation, as the API lists it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        response = httpx.get(
+            f"{service.url}/api/escalations",
+            params={"status": "open"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        for item in response.json():
+            if item["conversation_id"] == conversation_id:
+                return item
+        time.sleep(0.1)
+    raise AssertionError(f"no escalation for {conversation_id}")
+
+
+@pytest.mark.model
+def test_a_customer_asks_for_a_human_and_the_agent_answers_in_the_chat_widget(
+    open_page, rasa_server, crm_server, website, shoot
+) -> None:
+    create_agent(crm_server, "desk-browser", PASSWORD, "Frau Keller")
+    token = agent_token(crm_server, "desk-browser", PASSWORD)
+    agent_view, desk = desk_page(open_page, crm_server)
+    desk.log_in("desk-browser", PASSWORD)
+    expect(agent_view.page.locator("#live-status")).to_have_text("Live")
+
+    customer_view = open_page(DESKTOP)
+    customer_view.page.goto(website.url + "/")
+    chat = ChatWidget(customer_view.page)
+    chat.open()
+    chat.say("Hallo")
+    chat.wait_for_bot_messages(1)
+    asked = time.perf_counter()
+    chat.say(HUMAN)
+    escalation = escalation_of(crm_server, token, chat.session_id())
+    entry = desk.queue.locator(f'.qitem[data-id="{escalation["id"]}"]')
+    expect(entry).to_be_visible(timeout=10_000)  # the desk page was never reloaded
+    print(f"customer's request -> desk: {time.perf_counter() - asked:.2f} s")
+
+    entry.get_by_role("link").click()
+    expect(desk.case.locator("#customer-verified")).to_contain_text("Nicht verifiziert")
+    expect(desk.lines("customer").last).to_contain_text(HUMAN)
+    desk.button("Übernehmen").click()
+    expect(desk.status()).to_have_text("In Bearbeitung (von Ihnen)")
+    expect(desk.case.locator("#case-facts")).to_contain_text("aktiv", timeout=10_000)
+
+    desk.reply("Guten Tag, hier ist Frau Keller. Wie kann ich Ihnen helfen?")
+    expect(desk.lines("agent").last).to_contain_text("hier ist Frau Keller")
+    expect(chat.messages("agent").last).to_contain_text(
+        "Guten Tag, hier ist Frau Keller. Wie kann ich Ihnen helfen?", timeout=15_000
+    )
+    shoot(customer_view.page, "desk-widget-agent-reply")
+
+    chat.say("Meine Rechnung ist zu hoch")
+    expect(desk.lines("customer").last).to_contain_text(
+        "Meine Rechnung ist zu hoch", timeout=15_000
+    )
+    shoot(agent_view.page, "desk-live-chat")
+
+    desk.button("An den Bot zurückgeben").click()
+    expect(desk.message).to_have_text("Das Gespräch ist zurück beim Bot.")
+    desk.resolve("Rechnung erklärt, Kunde zufrieden")
+    expect(desk.status()).to_have_text("Erledigt (von Ihnen)")
+    for watched in (agent_view, customer_view):
+        assert watched.dialogs == [] and watched.csp_violations() == []
+    assert unexpected_errors(agent_view.console_errors) == []

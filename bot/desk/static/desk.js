@@ -139,6 +139,10 @@ async function startUpdates() {
 }
 
 function applyUpdate(update) {
+  if (update.agent) {
+    const { display_name: shown, username } = update.agent;
+    byId("agent-name").textContent = shown && shown !== username ? `${shown} (${username})` : username;
+  }
   state.snapshot = { open: update.open || [], claimed: update.claimed || [] };
   byId("count-open").textContent = String(state.snapshot.open.length);
   byId("count-claimed").textContent = String(state.snapshot.claimed.length);

@@ -38,7 +38,12 @@ const SLOT_LABELS = {
   requested_intent: "Anliegen",
   handoff_reason: "Übergabegrund",
   handoff_case_number: "Vorgangsnummer",
+  agent_takeover: "Live-Übernahme",
+  verification_failures: "Fehlversuche Verifizierung",
 };
+
+// Routing state of the takeover, shown in the head instead (its value here is from the hand-over).
+const HIDDEN_SLOTS = new Set(["agent_takeover"]);
 
 /** What the agent may do with `escalation` (`me`: own agent id). */
 export function permissions(escalation, me) {
@@ -164,10 +169,9 @@ function renderBot(escalation) {
       intent.text ? el("span", { className: "intent__text" }, `„${intent.text}“`) : null,
     ),
   );
-  const slots = Object.entries(escalation.slots || {}).map(([name, value]) => [
-    SLOT_LABELS[name] || name,
-    slotText(value),
-  ]);
+  const slots = Object.entries(escalation.slots || {})
+    .filter(([name]) => !HIDDEN_SLOTS.has(name))
+    .map(([name, value]) => [SLOT_LABELS[name] || name, slotText(value)]);
   const entities = (escalation.entities || []).map((e) => [`Erkannt: ${SLOT_LABELS[e.entity] || e.entity}`, slotText(e.value)]);
   const facts = byId("case-slots");
   fillFacts(facts, [...slots, ...entities]);
