@@ -76,9 +76,11 @@ class EscalationService:
         existing = self._add_to_open(intake.conversation_id, facts.transcript, reason)
         if existing is not None:
             return existing
-        customer = customer_context(
-            intake.verified_customer_number, intake.claimed_customer_number, self._load_profile
+        claimed = intake.claimed_customer_number or next(
+            (str(e["value"]) for e in reversed(facts.entities) if e["entity"] == "customer_number"),
+            None,
         )
+        customer = customer_context(intake.verified_customer_number, claimed, self._load_profile)
         text = reason_text(reason)
         now = self._clock()
         live = self._agents_can_answer(now)

@@ -33,7 +33,7 @@ class Widget:
         self.session_id = ""
 
     async def open(self, url: str) -> None:
-        await self.sio.connect(url, socketio_path="/socket.io", transports=["websocket"])
+        await self.sio.connect(url, socketio_path="/socket.io", transports=["polling"])
         await self.sio.emit("session_request", {})
         self.session_id = (await asyncio.wait_for(self.confirmed.get(), 10))["session_id"]
 
@@ -42,6 +42,12 @@ class Widget:
 
     async def receive(self, count: int = 1, seconds: float = 15) -> list[dict[str, Any]]:
         return [await asyncio.wait_for(self.messages.get(), seconds) for _ in range(count)]
+
+    async def close(self) -> None:
+        # a polite polling disconnect waits for the server's long poll; abort instead
+        await self.sio.eio.disconnect(abort=True)
+        if self.sio.eio.read_loop_task is not None:
+            await asyncio.wait([self.sio.eio.read_loop_task], timeout=5)
 
     async def silence(self, seconds: float) -> bool:
         try:
@@ -105,7 +111,7 @@ async def test_live_takeover_round_trip_over_the_website_channel(rasa_server, cr
         )
         assert resolved.json()["status"] == "resolved"
     finally:
-        await widget.sio.disconnect()
+        await widget.close()
 
 
 class _Conversation:
