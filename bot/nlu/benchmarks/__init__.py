@@ -1,0 +1,1 @@
+"""Public intent benchmarks (BANKING77, CLINC150, xSID) for the production NLU pipeline."""

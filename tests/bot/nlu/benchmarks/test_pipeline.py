@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import yaml
+
+from bot.nlu.benchmarks.pipeline import (
+    ENTITY_EXTRACTORS,
+    benchmark_config,
+    component_setting,
+    write_config,
+)
+
+PROJECT = Path(__file__).resolve().parents[4]
+
+
+def production() -> dict:
+    return yaml.safe_load((PROJECT / "config.yml").read_text())
+
+
+def test_benchmark_config_keeps_the_intent_pipeline_and_its_hyper_parameters() -> None:
+    base = production()
+    config = benchmark_config(base, "en", Path("/scratch/spacy-en"))
+    assert config["language"] == "en" and "policies" not in config
+    kept = [c for c in base["pipeline"] if c["name"] not in ENTITY_EXTRACTORS]
+    assert [c["name"] for c in config["pipeline"]] == [c["name"] for c in kept]
+    for ours, theirs in zip(config["pipeline"], kept, strict=True):
+        if ours["name"] != "SpacyNLP":
+            assert ours == theirs
+    assert component_setting(config, "SpacyNLP", "model", None) == "/scratch/spacy-en"
+    assert base["language"] == "de"  # the production config is not modified
+
+
+def test_benchmark_config_drops_only_entity_extractors() -> None:
+    names = {c["name"] for c in benchmark_config(production(), "de", Path("x"))["pipeline"]}
+    assert "DIETClassifier" in names and "FallbackClassifier" in names
+    assert not names & set(ENTITY_EXTRACTORS)
+
+
+def test_written_config_round_trips(tmp_path: Path) -> None:
+    config = benchmark_config(production(), "en", Path("spacy"))
+    assert yaml.safe_load(write_config(config, tmp_path / "c.yml").read_text()) == config
