@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve browser run shell test lint validate nlu-eval bench lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test lint validate nlu-eval nlu-augment nlu-benchmark bench lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,7 +54,7 @@ spacy: $(SPACY)/meta.json ## Build the German spaCy pipeline (blank "de" + looku
 $(SPACY)/meta.json: bot/nlu/spacy_pipeline.py | $(STAMP)
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY)
 
-train: spacy ## Train the Rasa model unless one for the current inputs exists
+train: spacy nlu-augment ## Train the Rasa model unless one for the current inputs exists
 	@model=$(MODEL); \
 	if [ -f "$$model" ]; then echo ">> model is current: $$model"; else \
 	  echo ">> training $$model"; \
@@ -97,8 +97,18 @@ lint: install ## ruff (style, docstrings) and mypy
 validate: install ## rasa data validate (domain, data, stories, rules); warnings fail
 	$(RASA) data validate --fail-on-warnings
 
-nlu-eval: spacy ## Train on data/, evaluate on tests/nlu/, write reports/nlu/
+nlu-eval: spacy nlu-augment ## Train on data/, evaluate on tests/nlu/, write reports/nlu/
 	$(PY) -m bot.nlu.evaluation --train data --test tests/nlu --out reports/nlu
+
+nlu-augment: install ## Regenerate data/nlu/augmented_variants.yml (noisy copies of data/nlu; no-op when current)
+	$(PY) -m bot.nlu.augment
+
+# Public benchmark data: ../shared/benchmarks unless NLU_BENCHMARK_DATA is set.
+NLU_BENCHMARK_DATA ?= ../shared/benchmarks
+export NLU_BENCHMARK_DATA
+
+nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline (~45 min, niced): reports/benchmarks.md
+	nice -n 19 $(PY) -m bot.nlu.benchmarks $(BENCHMARK_ARGS)
 
 bench: install train ## Speed and memory benchmarks
 	$(PY) scripts/bench.py
