@@ -67,6 +67,7 @@ class ValidateBreakdownForm(JourneyFormValidation):
 
     FORM_SLOTS = BREAKDOWN_SLOTS
     OWN_INTENTS = frozenset({"inform", "affirm", "deny", "breakdown_help"})
+    FREE_TEXT_SLOTS = frozenset({BREAKDOWN_LOCATION})
 
     def name(self) -> str:
         """Return the action's name in the domain."""

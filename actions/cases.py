@@ -91,6 +91,7 @@ class ValidateCaseForm(JourneyFormValidation):
 
     FORM_SLOTS = CASE_SLOTS
     OWN_INTENTS = frozenset({"inform", "affirm", "deny", "complaint", "warranty_claim"})
+    FREE_TEXT_SLOTS = frozenset({CASE_DESCRIPTION, CASE_SINCE})
 
     def name(self) -> str:
         """Return the action's name in the domain."""

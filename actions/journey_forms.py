@@ -55,19 +55,33 @@ DIGRESSIONS = frozenset(
     }
 )
 """Intents of questions answered in between (unless the form is about them)."""
+META_QUESTIONS = frozenset({"help", "bot_challenge"})
+"""The only digressions while a free-text question is open."""
 LONG_ANSWER_WORDS = 8
 """A message this long is an answer, whatever its intent."""
 
 
-def is_interruption(tracker: Tracker, own_intents: frozenset[str]) -> bool:
-    """Tell whether the latest message is not meant as an answer to the form."""
+def is_interruption(
+    tracker: Tracker, own_intents: frozenset[str], *, free_text: bool = False
+) -> bool:
+    """Tell whether the latest message is not meant as an answer to the form.
+
+    Args:
+        tracker: The conversation.
+        own_intents: Intents that belong to the form (always answers).
+        free_text: The open question takes any text ("what happened?"): an
+            answer there often sounds like another topic, so only a wish to
+            leave or a question about the assistant interrupts it.
+
+    """
     intent = slots.latest_intent(tracker)
     if intent in own_intents:
         return False
     if intent in LEAVING:
         return True
     text = tracker.latest_message.get("text") or ""
-    return intent in DIGRESSIONS and len(text.split()) < LONG_ANSWER_WORDS
+    questions = META_QUESTIONS if free_text else DIGRESSIONS
+    return intent in questions and len(text.split()) < LONG_ANSWER_WORDS
 
 
 class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
@@ -75,12 +89,14 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
 
     Subclasses name their form's slots (:attr:`FORM_SLOTS`), the intents that
     belong to the form (:attr:`OWN_INTENTS`) and the slots that ask yes or no
-    (:attr:`YES_NO_SLOTS`, where "nein" is an answer, not a stop).
+    (:attr:`YES_NO_SLOTS`, where "nein" is an answer, not a stop) and the
+    slots that take any text (:attr:`FREE_TEXT_SLOTS`).
     """
 
     FORM_SLOTS: tuple[str, ...] = ()
     OWN_INTENTS: frozenset[str] = frozenset({"inform", "affirm", "deny"})
     YES_NO_SLOTS: frozenset[str] = frozenset()
+    FREE_TEXT_SLOTS: frozenset[str] = frozenset()
 
     @abstractmethod
     def name(self) -> str:
@@ -108,7 +124,7 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
     def answer(self, tracker: Tracker, slot: str) -> str | None:
         """Return the message text when it answers the question for ``slot``, else None."""
         if tracker.get_slot(slots.REQUESTED_SLOT) != slot or is_interruption(
-            tracker, self.OWN_INTENTS
+            tracker, self.OWN_INTENTS, free_text=slot in self.FREE_TEXT_SLOTS
         ):
             return None
         text = (tracker.latest_message.get("text") or "").strip()

@@ -75,6 +75,7 @@ class ValidateTestDriveForm(JourneyFormValidation):
 
     FORM_SLOTS = TEST_DRIVE_SLOTS
     OWN_INTENTS = frozenset({"inform", "affirm", "test_drive"})
+    FREE_TEXT_SLOTS = frozenset({DATE, NAME})
 
     def name(self) -> str:
         """Return the action's name in the domain."""

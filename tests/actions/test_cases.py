@@ -60,6 +60,15 @@ async def test_a_question_in_between_is_not_an_answer(services, domain) -> None:
     assert values == {} and responses(dispatcher) == []  # the form rejects; a rule answers
 
 
+async def test_a_description_that_sounds_like_another_topic_is_still_an_answer(
+    services, domain
+) -> None:
+    values, _ = await validate(
+        services, domain, "case_description", "Die Lieferung kam beschädigt an", "order_status"
+    )
+    assert values == {"case_description": "Die Lieferung kam beschädigt an"}
+
+
 async def test_stop_clears_the_form(services, domain) -> None:
     values, dispatcher = await validate(
         services, domain, "case_since", "abbrechen", slots={"case_description": "x"}

@@ -1,0 +1,85 @@
+"""End to end: the self-service forms (contact change, complaint, breakdown, dealers, test drive).
+
+Writes go to customers whose greeting tests do not depend on them
+(K-100005, a generated customer) or to prospects, because the CRM server is
+shared by the whole session.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.chat import Chat, crm_history, customer_token, wait_for
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+GENERATED_CUSTOMER = "K-200007"
+
+
+def test_phone_change_with_invalid_input_a_question_in_between_and_a_yes(
+    rasa_server, crm_server
+) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100005")})
+    assert "neue Telefonnummer" in chat.say("Ich habe eine neue Handynummer").text
+    assert "nicht nach einer Telefonnummer" in chat.say("12").text
+    between = chat.say("Bist du ein Bot?").text
+    assert "digitale Assistent" in between and "neue Telefonnummer" in between
+    confirm = chat.say("0171 2345678")
+    assert "von +49 30 2223344 auf 0171 2345678" in confirm.text
+    assert confirm.buttons == ["/affirm", "/deny"]
+    assert "gespeichert" in chat.say("/affirm").text
+    changes = [e for e in crm_history(crm_server, "K-100005") if e["topic"] == "contact_change"]
+    assert changes[0]["details"]["changes"]["phone"] == {
+        "old": "+49 30 2223344",
+        "new": "0171 2345678",
+    }
+
+
+def test_complaint_gets_a_case_number_and_abbrechen_stops_a_form(rasa_server, crm_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100005")})
+    assert "Was ist passiert?" in chat.say("Ich möchte mich beschweren").text
+    assert "Seit wann" in chat.say("Die Lieferung kam beschädigt an").text
+    done = chat.say("seit gestern").text
+    assert "Ihre Reklamation ist als Fall C-" in done
+    number = done.split("Fall ")[1].split(" ")[0]
+    history = lambda: crm_history(crm_server, "K-100005")  # noqa: E731
+    assert wait_for(lambda: any(e["case_number"] == number for e in history()))
+    chat.say("Ich möchte einen Garantiefall melden")
+    stopped = chat.say("abbrechen").text
+    assert "abgebrochen" in stopped
+
+
+def test_breakdown_of_a_verified_customer_becomes_an_urgent_case(rasa_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token(GENERATED_CUSTOMER)})
+    first = chat.say("Mein Auto springt nicht an, ich stehe auf der A9").text
+    assert "+49 800 6673 5448" in first  # the hotline first
+    assert "Wo stehen Sie gerade?" in first
+    turn = chat.say("A9 Richtung München, Kilometer 234")
+    if "Welches Fahrzeug" in turn.text:  # several vehicles: the first button
+        turn = chat.say(turn.buttons[0])
+    assert "dringenden Fall C-" in turn.text
+    assert chat.slot("handoff_reason") in ("breakdown_urgent", None)  # cleared once handed over
+
+
+def test_dealer_search_by_place_and_nothing_found(rasa_server) -> None:
+    chat = Chat(rasa_server)
+    assert "In welcher Stadt" in chat.say("Wo finde ich einen Händler?").text
+    found = chat.say("Köln").text
+    assert "Deutz-Mülheimer Straße 10, 50679 Köln" in found
+    assert "Mo-Fr 08:00-18:30" in found and "+49 221 5000200" in found
+    nearest = chat.say("Welche Werkstatt ist in der Nähe von 80331?").text
+    assert "Nordlicht Werkstatt München-Mitte" in nearest
+
+
+def test_a_prospect_books_a_test_drive_lead(rasa_server) -> None:
+    chat = Chat(rasa_server)
+    ask_model = chat.say("Ich würde gern eine Probefahrt machen")
+    assert '/inform{"vehicle_model": "Vela e"}' in ask_model.buttons
+    assert "Wo möchten Sie" in chat.say('/inform{"vehicle_model": "Vela e"}').text
+    assert "Wann passt es" in chat.say("1100").text
+    assert "Namen" in chat.say("Samstag vormittag").text
+    assert "E-Mail oder Telefon" in chat.say("Max Muster").text
+    assert "E-Mail-Adresse (name@beispiel.de)" in chat.say("max@").text
+    done = chat.say("max.muster@example.at").text
+    assert "Probefahrt-Anfrage P-" in done
+    assert "Vela e bei Nordlicht Werkstatt Wien, Wunschtermin Samstag vormittag" in done

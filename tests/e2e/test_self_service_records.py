@@ -1,0 +1,60 @@
+"""End to end: order status, invoices, contracts and data privacy with the demo customers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.chat import Chat, crm_history, customer_token, wait_for
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+
+
+def test_order_status_after_verification_names_status_date_and_tracking(rasa_server) -> None:
+    chat = Chat(rasa_server)
+    answer = chat.verify("K-100001", "80331").text
+    assert "Guten Tag Frau Schmidt" in answer
+    assert "ist versandt und kommt voraussichtlich am 27.11.2026" in answer
+    assert "Sendungsnummer: 00340434161094042557" in answer
+    unknown = chat.say('/order_status{"order_number": "B-20250002"}').text  # K-100002's order
+    assert "finde ich in Ihrem Kundenkonto nicht" in unknown and "Vela" not in unknown
+
+
+def test_invoice_reminder_explained_copy_sent_and_recorded(rasa_server, crm_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100003")})
+    turn = chat.say("Ich habe eine Mahnung bekommen, was ist da los?")
+    assert "Überfällig: Rechnung R-20250201 (Reparatur Kupplung) über 1.245,50 €" in turn.text
+    assert "war am 10.10.2026 fällig" in turn.text
+    assert "am 02.11.2026 eine Zahlungserinnerung" in turn.text
+    assert '/invoice_question{"invoice_request": "copy"}' in turn.buttons
+    copy = chat.say('/invoice_question{"invoice_request": "copy"}').text
+    assert "Kopie der Rechnung R-20250201" in copy and "so***@example.at" in copy
+    assert wait_for(
+        lambda: any(e["topic"] == "invoice_copy" for e in crm_history(crm_server, "K-100003"))
+    )
+    payment = chat.say('/invoice_question{"invoice_request": "payment"}').text
+    assert "SEPA-Lastschrift" in payment
+
+
+def test_contract_info_of_the_leasing_contract(rasa_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100002")})
+    text = chat.say("Wann endet mein Leasingvertrag?").text
+    for fact in ["L-77001", "489,00 €", "60 Monate", "31.08.2027", "15.000 km", "zurück"]:
+        assert fact in text, (fact, text)
+
+
+def test_privacy_menu_then_explanation(rasa_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100001")})
+    menu = chat.say("Ich habe eine Frage zum Datenschutz")
+    assert '/data_privacy{"privacy_request": "deletion"}' in menu.buttons
+    info = chat.say('/data_privacy{"privacy_request": "info"}').text
+    assert "Stammdaten" in info
+
+
+def test_order_status_with_the_crm_down_is_answered_politely(rasa_server, crm_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100002")})
+    assert "Herr Yilmaz" in chat.say("Hallo").text
+    with crm_server.stopped():
+        turn = chat.say("Wo ist meine Bestellung?")
+        assert "unser Kundensystem antwortet gerade nicht" in turn.text
+        assert turn.seconds < 3.0
+    assert "in Produktion" in chat.say("Wo ist meine Bestellung?").text
