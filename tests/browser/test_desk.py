@@ -132,6 +132,10 @@ def test_an_agent_logs_in_sees_escalations_arrive_live_and_reads_the_context(
     assert first.startswith(f"Dringend #{urgent} Platz 1") and "nicht verifiziert" in first
     assert second.startswith(f"Hoch #{normal} Platz 2") and "Frau Anna Schmidt" in second
     expect(desk.tab("Offen")).to_contain_text("2")
+    expect(page.locator("#queue-news")).to_have_text(
+        f"Neue Anfrage #{urgent}: Panne eines verifizierten Kunden"
+    )  # a live region: screen readers hear the new one, not the whole queue again
+    expect(page).to_have_title("(2) Agent-Desk – Nordlicht Automobile")
     shoot(page, "desk-queue")
 
     # Keyboard: the queue entries are links; Enter opens one.

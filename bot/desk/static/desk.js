@@ -17,6 +17,7 @@ const state = {
   selectedId: null,
   escalation: null,
   cursor: "",
+  knownOpen: null, // ids of open escalations seen so far (null: none yet)
   poll: null, // AbortController of the running long poll
   running: false,
 };
@@ -28,6 +29,8 @@ function showLogin(message, kind = "error") {
   clearSession();
   state.session = null;
   state.escalation = null;
+  state.knownOpen = null;
+  document.title = "Agent-Desk – Nordlicht Automobile";
   byId("desk-view").hidden = true;
   byId("session").hidden = true;
   byId("login-view").hidden = false;
@@ -138,12 +141,26 @@ async function startUpdates() {
   }
 }
 
+/** Tell screen readers (and the tab title) about escalations that just arrived. */
+function announceArrivals(open) {
+  const ids = new Set(open.map((item) => item.id));
+  const arrived = state.knownOpen ? open.filter((item) => !state.knownOpen.has(item.id)) : [];
+  state.knownOpen = ids;
+  document.title = `${open.length ? `(${open.length}) ` : ""}Agent-Desk – Nordlicht Automobile`;
+  if (arrived.length) {
+    byId("queue-news").textContent = arrived
+      .map((item) => `Neue Anfrage #${item.id}: ${item.reason_text || item.reason}`)
+      .join(". ");
+  }
+}
+
 function applyUpdate(update) {
   if (update.agent) {
     const { display_name: shown, username } = update.agent;
     byId("agent-name").textContent = shown && shown !== username ? `${shown} (${username})` : username;
   }
   state.snapshot = { open: update.open || [], claimed: update.claimed || [] };
+  announceArrivals(state.snapshot.open);
   byId("count-open").textContent = String(state.snapshot.open.length);
   byId("count-claimed").textContent = String(state.snapshot.claimed.length);
   if (state.filter === "resolved") loadResolved();
@@ -209,7 +226,7 @@ function selectFromHash() {
   state.selectedId = id;
   state.escalation = null;
   say(byId("case-message"), "");
-  byId("transcript").dataset.key = "";
+  byId("transcript").dataset.escalation = "";
   byId("case").hidden = true;
   const placeholder = byId("placeholder");
   placeholder.hidden = false;

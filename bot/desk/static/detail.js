@@ -181,38 +181,46 @@ function renderBot(escalation) {
   );
 }
 
-function transcriptKey(escalation) {
-  const lines = escalation.transcript || [];
-  const last = lines[lines.length - 1];
-  return `${escalation.id}:${lines.length}:${last ? last.timestamp + last.text : ""}`;
+function lineKey(line) {
+  return `${line.role}|${line.timestamp}|${line.text}`;
 }
 
-function renderTranscript(escalation, me) {
-  const log = byId("transcript");
-  const key = transcriptKey(escalation);
-  if (log.dataset.key === key) return;
-  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
-  const firstRender = !log.dataset.key || !log.dataset.key.startsWith(`${escalation.id}:`);
-  log.dataset.key = key;
-  fill(
-    log,
-    (escalation.transcript || []).map((line) =>
-      el(
-        "li",
-        { className: `line line--${line.role}` },
-        el(
-          "span",
-          { className: "line__meta" },
-          el("span", { className: "line__who" }, label(ROLE, line.role)),
-          " ",
-          el("time", { datetime: line.timestamp }, dateTime(line.timestamp)),
-        ),
-        el("span", { className: "line__text" }, line.text),
-      ),
+function transcriptLine(line) {
+  return el(
+    "li",
+    { className: `line line--${line.role}`, dataset: { key: lineKey(line) } },
+    el(
+      "span",
+      { className: "line__meta" },
+      el("span", { className: "line__who" }, label(ROLE, line.role)),
+      " ",
+      el("time", { datetime: line.timestamp }, dateTime(line.timestamp)),
     ),
+    el("span", { className: "line__text" }, line.text),
   );
-  if (!(escalation.transcript || []).length) log.append(el("li", { className: "muted" }, "Noch keine Nachrichten."));
-  if (firstRender || nearBottom) log.scrollTop = log.scrollHeight;
+}
+
+/** Render the transcript; when only new lines were added, append just those (so a screen
+ * reader announces only them, and the agent's scroll position stays). */
+function renderTranscript(escalation) {
+  const log = byId("transcript");
+  const lines = escalation.transcript || [];
+  const owner = String(escalation.id);
+  const shown = log.dataset.escalation === owner ? [...log.querySelectorAll(".line")] : null;
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+  const isPrefix =
+    shown !== null &&
+    shown.length <= lines.length &&
+    shown.every((node, index) => node.dataset.key === lineKey(lines[index]));
+  if (isPrefix && shown.length === lines.length) return;
+  if (isPrefix && shown.length > 0) {
+    log.append(...lines.slice(shown.length).map(transcriptLine));
+  } else {
+    fill(log, lines.map(transcriptLine));
+    if (!lines.length) log.append(el("li", { className: "muted" }, "Noch keine Nachrichten."));
+  }
+  if (shown === null || nearBottom) log.scrollTop = log.scrollHeight;
+  log.dataset.escalation = owner;
 }
 
 function renderNotes(escalation) {
@@ -262,7 +270,7 @@ export function renderDetail(escalation, me) {
   renderHead(escalation, me);
   renderCustomer(escalation.customer);
   renderBot(escalation);
-  renderTranscript(escalation, me);
+  renderTranscript(escalation);
   renderNotes(escalation);
   renderControls(escalation, me);
 }
