@@ -59,7 +59,7 @@ class ActionBreakdownFollowup(UsesServices, Action):
         prefilled: dict[str, Any] = {}
         if len(vehicles) <= 1:
             prefilled[BREAKDOWN_VEHICLE] = vehicles[0].vin if vehicles else NO_VEHICLE
-        return start_form(BREAKDOWN_FORM, **prefilled)
+        return start_form(BREAKDOWN_FORM, BREAKDOWN_SLOTS, **prefilled)
 
 
 class ValidateBreakdownForm(JourneyFormValidation):

@@ -77,7 +77,7 @@ def _journey(topic: str) -> Any:
         if len(profile.vehicles) <= 1:
             prefilled[CASE_VEHICLE] = profile.vehicles[0].vin if profile.vehicles else NO_VEHICLE
         dispatcher.utter_message(response=f"utter_case_intro_{topic}")
-        return start_form(CASE_FORM, **prefilled)
+        return start_form(CASE_FORM, CASE_SLOTS, **prefilled)
 
     return serve
 

@@ -98,7 +98,7 @@ async def serve_change_address(
         )
         if not isinstance(value, Problem):
             prefilled[VALUE_SLOTS[field.value]] = value
-    return start_form(CONTACT_FORM, **prefilled)
+    return start_form(CONTACT_FORM, CONTACT_SLOTS, **prefilled)
 
 
 class ValidateContactChangeForm(JourneyFormValidation):

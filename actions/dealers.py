@@ -54,7 +54,7 @@ class ActionDealerInfo(UsesServices, Action):
         place = _place_of_request(tracker)
         cleared: list[EventType] = [SlotSet(DEALER_LOCATION, None)]
         if place is None:
-            return start_form(DEALER_FORM)
+            return start_form(DEALER_FORM, (DEALER_LOCATION,))
         try:
             found = await crm_call(
                 self.services.crm.find_workshops(city=place.city, postal_code=place.postal_code)

@@ -88,9 +88,15 @@ def hand_over(reason: str, case_number: str | None = None) -> list[EventType]:
     ]
 
 
-def start_form(form: str, **prefilled: Any) -> list[EventType]:
-    """Return the events that prefill some slots and start ``form``."""
-    return [*(SlotSet(name, value) for name, value in prefilled.items()), FollowupAction(form)]
+def start_form(form: str, form_slots: Iterable[str], **prefilled: Any) -> list[EventType]:
+    """Return the events that start ``form`` afresh: its slots emptied, some prefilled.
+
+    A form left earlier (for a human, a breakdown, a goodbye) keeps its
+    values; they must not answer the questions of a new request.
+    """
+    values: dict[str, Any] = {name: None for name in form_slots}
+    values.update(prefilled)
+    return [*(SlotSet(name, value) for name, value in values.items()), FollowupAction(form)]
 
 
 def verified_customer(tracker: Tracker) -> str | None:

@@ -67,7 +67,7 @@ class ActionStartTestDrive(UsesServices, Action):
                     workshop = profile.preferred_workshop
                     prefilled[WORKSHOP] = {"code": workshop.code, "name": workshop.name}
         dispatcher.utter_message(response="utter_test_drive_intro")
-        return start_form(TEST_DRIVE_FORM, **prefilled)
+        return start_form(TEST_DRIVE_FORM, TEST_DRIVE_SLOTS, **prefilled)
 
 
 class ValidateTestDriveForm(JourneyFormValidation):

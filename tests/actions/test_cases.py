@@ -38,7 +38,12 @@ async def test_a_short_request_asks_what_happened(services, domain) -> None:
         services,
         "K-100005",
     )
-    assert as_dict(events) == {"case_kind": "warranty_claim", "case_vehicle": "none"}
+    assert as_dict(events) == {
+        "case_kind": "warranty_claim",
+        "case_vehicle": "none",
+        "case_description": None,  # left over from an earlier, unfinished form: emptied
+        "case_since": None,
+    }
 
 
 async def validate(services, domain, asked, text, intent="inform", slots=None):

@@ -28,7 +28,7 @@ async def test_breakdown_of_a_verified_customer_asks_for_the_location(services, 
     tracker = request_tracker(domain, "Panne auf der A9", "breakdown_help")
     events, dispatcher = await run(ActionBreakdownFollowup(services), tracker, domain)
     assert responses(dispatcher) == []
-    assert as_dict(events) == {"breakdown_vehicle": "WNL0AUR0T2021A001"}
+    assert as_dict(events) == {"breakdown_vehicle": "WNL0AUR0T2021A001", "breakdown_location": None}
     assert events[-1] == FollowupAction("breakdown_form")
 
 
@@ -143,6 +143,7 @@ async def test_a_known_customer_finds_the_test_drive_prefilled(services, domain)
     assert responses(dispatcher) == ["utter_test_drive_intro"]
     assert as_dict(events) == {
         "test_drive_model": "Vela e",
+        "test_drive_date": None,
         "test_drive_name": "Anna Schmidt",
         "test_drive_contact": {"email": "anna.schmidt@example.de"},
         "test_drive_workshop": {

@@ -58,7 +58,11 @@ def test_breakdown_of_a_verified_customer_becomes_an_urgent_case(rasa_server) ->
     if "Welches Fahrzeug" in turn.text:  # several vehicles: the first button
         turn = chat.say(turn.buttons[0])
     assert "dringenden Fall C-" in turn.text
-    assert chat.slot("handoff_reason") in ("breakdown_urgent", None)  # cleared once handed over
+    events = chat.tracker()["events"]
+    actions = [e["name"] for e in events if e["event"] == "action"]
+    assert actions.index("action_request_human") > actions.index("action_submit_breakdown")
+    reasons = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "handoff_reason"]
+    assert "breakdown_urgent" in reasons
 
 
 def test_dealer_search_by_place_and_nothing_found(rasa_server) -> None:
