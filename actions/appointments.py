@@ -79,7 +79,7 @@ async def start_booking(
         vehicle: A VIN to prefill.
 
     """
-    profile = await load_profile(services, customer)
+    profile = await form.profile_for(services, tracker, customer)
     if profile is None:
         dispatcher.utter_message(response="utter_crm_unavailable")
         return form.cleared()
@@ -109,7 +109,7 @@ async def reschedule_appointment(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
 ) -> list[EventType]:
     """Start the rescheduling form on the customer's booked appointments."""
-    events = await _change(dispatcher, services, customer, form.RESCHEDULE_FORM)
+    events = await _change(dispatcher, tracker, services, customer, form.RESCHEDULE_FORM)
     request = _request(tracker, "reschedule_appointment")
     wish = parse_when(str(request.get("text") or ""), services.today()) if request else None
     if events and wish is not None and not wish.empty:
@@ -121,13 +121,17 @@ async def cancel_appointment(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
 ) -> list[EventType]:
     """Start the cancellation form on the customer's booked appointments."""
-    return await _change(dispatcher, services, customer, form.CANCEL_FORM)
+    return await _change(dispatcher, tracker, services, customer, form.CANCEL_FORM)
 
 
 async def _change(
-    dispatcher: CollectingDispatcher, services: Services, customer: str, form_name: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    services: Services,
+    customer: str,
+    form_name: str,
 ) -> list[EventType]:
-    profile = await load_profile(services, customer)
+    profile = await form.profile_for(services, tracker, customer)
     if profile is None:
         dispatcher.utter_message(response="utter_crm_unavailable")
         return []
@@ -148,7 +152,7 @@ async def appointment_status(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
 ) -> list[EventType]:
     """Say what is ready for pick-up (with today's opening hours) and what is booked."""
-    profile = await load_profile(services, customer)
+    profile = await form.profile_for(services, tracker, customer)
     if profile is None:
         dispatcher.utter_message(response="utter_crm_unavailable")
         return []
@@ -160,7 +164,9 @@ async def appointment_status(
         return []
     if ready:
         try:
-            workshops = await within_budget(services.crm.find_workshops())
+            workshops = await within_budget(
+                services.crm.find_workshops(), form.turn_budget(tracker)
+            )
         except CRMError as error:
             logger.warning("Workshops unavailable: %s", error)
             workshops = []

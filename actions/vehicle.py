@@ -19,7 +19,6 @@ from actions import appointments_slots as form
 from actions import slots
 from actions.appointments import start_booking
 from actions.appointments_form import changeable
-from actions.greeting import load_profile
 from actions.services import Services, UsesServices
 from bot.appointments.offers import vehicle_label
 from bot.budget import within_budget
@@ -34,7 +33,7 @@ async def service_due(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
 ) -> list[EventType]:
     """Tell when each vehicle's next service is due; offer to book it."""
-    profile = await load_profile(services, customer)
+    profile = await form.profile_for(services, tracker, customer)
     if profile is None:
         dispatcher.utter_message(response="utter_service_due_unavailable")
         return []
@@ -77,13 +76,15 @@ async def recall_check(
     """Check the customer's vehicles (or the VIN or plate they gave) for recalls."""
     vin = _given(tracker, "vin")
     plate = _given(tracker, "license_plate")
-    profile = await load_profile(services, customer)
+    profile = await form.profile_for(services, tracker, customer)
     if profile is None:
         dispatcher.utter_message(response="utter_crm_unavailable")
         return []
     if vin or plate:
         try:
-            notices = await within_budget(services.crm.find_recalls(vin=vin, plate=plate))
+            notices = await within_budget(
+                services.crm.find_recalls(vin=vin, plate=plate), form.turn_budget(tracker)
+            )
         except CRMValidationError:
             dispatcher.utter_message(response="utter_recall_invalid_vehicle")
             return []

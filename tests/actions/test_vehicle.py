@@ -121,3 +121,18 @@ async def test_no_to_the_offer_forgets_it(domain) -> None:
     events = await ActionDeclineAppointmentOffer().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_appointment_offer_declined"]
     assert as_dict(events) == {"appointment_offer": None}
+
+
+async def test_a_hung_crm_costs_the_journey_only_what_is_left_of_the_turn(
+    hung_services, domain
+) -> None:
+    import time
+
+    message = user("Service?", "service_due")
+    message["timestamp"] = time.time() - 2.0  # the greeting has waited for the CRM already
+    tracker = make_tracker(domain, [message], {"verified_customer_number": "K-100002"})
+    dispatcher = CollectingDispatcher()
+    started = time.perf_counter()
+    await service_due(dispatcher, tracker, hung_services, "K-100002")
+    assert time.perf_counter() - started < 1.0
+    assert responses(dispatcher) == ["utter_service_due_unavailable"]
