@@ -22,9 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
+from actions.contracts import serve_contract_info
+from actions.invoices import serve_invoice_question
 from actions.journey_support import send
+from actions.orders import serve_order_status
 from actions.services import UsesServices
 from bot.self_service.account import read_account_topic
+from bot.self_service.invoices import InvoiceRequest, read_request
 from bot.self_service.replies import Reply
 from bot.verification import wants_to_stop
 
@@ -57,6 +61,12 @@ DIGRESSIONS = frozenset(
 """Intents of questions answered in between (unless the form is about them)."""
 META_QUESTIONS = frozenset({"help", "bot_challenge"})
 """The only digressions while a free-text question is open."""
+LOOKUPS = {
+    "order_status": serve_order_status,
+    "contract_info": serve_contract_info,
+    "invoice_question": serve_invoice_question,
+}
+"""Read-only journeys a verified customer gets answered in the middle of a form."""
 LONG_ANSWER_WORDS = 8
 """A message this long is an answer, whatever its intent."""
 
@@ -82,6 +92,17 @@ def is_interruption(
     text = tracker.latest_message.get("text") or ""
     questions = META_QUESTIONS if free_text else DIGRESSIONS
     return intent in questions and len(text.split()) < LONG_ANSWER_WORDS
+
+
+def _is_lookup(intent: str | None, tracker: Tracker) -> bool:
+    """Tell whether the question is a read-only look-up that can be answered in between."""
+    if intent not in LOOKUPS:
+        return False
+    if intent != "invoice_question":
+        return True
+    entity = next(tracker.get_latest_entity_values("invoice_request"), None)
+    wanted = read_request(entity, tracker.latest_message.get("text"))
+    return wanted is not InvoiceRequest.DISPUTE  # a dispute hands over: after the form
 
 
 class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
@@ -138,8 +159,15 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
         return str(value) if value is not None else None
 
 
-class ActionAnswerDigression(Action):
-    """Answer a question asked in the middle of a form; the form then asks again."""
+class ActionAnswerDigression(UsesServices, Action):
+    """Answer a question asked in the middle of a form; the form then asks again.
+
+    Answered in between: questions about the assistant, frustration,
+    out-of-scope, account help, and - for a verified customer - the
+    read-only look-ups (order status, contracts, invoices without a
+    dispute). Everything that starts something of its own waits until the
+    form is done or stopped.
+    """
 
     def name(self) -> str:
         """Return the action's name in the domain."""
@@ -155,8 +183,11 @@ class ActionAnswerDigression(Action):
             "out_of_scope": "utter_out_of_scope",
             "express_frustration": "utter_express_frustration",
         }
+        customer = slots.identity(tracker).customer_number
         if intent in simple:
             dispatcher.utter_message(response=simple[intent])
+        elif customer is not None and intent is not None and _is_lookup(intent, tracker):
+            await LOOKUPS[intent](dispatcher, tracker, self.services, customer)
         elif intent == "account_help":
             topic = read_account_topic(
                 next(tracker.get_latest_entity_values("account_topic"), None),

@@ -222,12 +222,35 @@ async def test_account_help_answers_or_asks(domain) -> None:
     assert responses(dispatcher) == ["utter_account_menu"]
 
 
-async def test_questions_in_between(domain) -> None:
+async def test_questions_in_between(services, domain) -> None:
     for intent, response in [
         ("bot_challenge", "utter_iamabot"),
-        ("order_status", "utter_digression_later"),
+        ("test_drive", "utter_digression_later"),
         ("account_help", "utter_account_menu"),
     ]:
         tracker = form_tracker(domain, "case_form", "case_since", "hm?", intent)
-        _, dispatcher = await run(ActionAnswerDigression(), tracker, domain)
+        _, dispatcher = await run(ActionAnswerDigression(services), tracker, domain)
         assert responses(dispatcher) == [response]
+
+
+async def test_a_look_up_in_between_is_answered_for_a_verified_customer(services, domain) -> None:
+    tracker = form_tracker(
+        domain, "contact_change_form", "new_email", "Wo ist meine Bestellung?", "order_status"
+    )
+    _, dispatcher = await run(ActionAnswerDigression(services), tracker, domain)
+    assert responses(dispatcher) == ["utter_order_shipped"]
+    anonymous = form_tracker(
+        domain,
+        "dealer_form",
+        "dealer_location",
+        "Wo ist meine Bestellung?",
+        "order_status",
+        customer=None,
+    )
+    _, dispatcher = await run(ActionAnswerDigression(services), anonymous, domain)
+    assert responses(dispatcher) == ["utter_digression_later"]
+    dispute = form_tracker(
+        domain, "case_form", "case_since", "Rechnung stimmt nicht", "invoice_question"
+    )
+    _, dispatcher = await run(ActionAnswerDigression(services), dispute, domain)
+    assert responses(dispatcher) == ["utter_digression_later"]  # a case and a human: afterwards

@@ -24,6 +24,8 @@ def test_phone_change_with_invalid_input_a_question_in_between_and_a_yes(
     assert "nicht nach einer Telefonnummer" in chat.say("12").text
     between = chat.say("Bist du ein Bot?").text
     assert "digitale Assistent" in between and "neue Telefonnummer" in between
+    lookup = chat.say("Wo ist meine Bestellung?").text  # answered in between, then back
+    assert "Fahrradträger" in lookup and "storniert" in lookup and "neue Telefonnummer" in lookup
     confirm = chat.say("0171 2345678")
     assert "von +49 30 2223344 auf 0171 2345678" in confirm.text
     assert confirm.buttons == ["/affirm", "/deny"]
