@@ -115,10 +115,8 @@ class ValidateCaseForm(JourneyFormValidation):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Read the vehicle from a button, VIN, plate or model name."""
-        if tracker.get_slot(slots.REQUESTED_SLOT) != CASE_VEHICLE or is_not_answer(self, tracker):
-            return {}
         customer = verified_customer(tracker)
-        if customer is None:
+        if customer is None or self.answer(tracker, CASE_VEHICLE) is None:
             return {}
         try:
             profile = await crm_call(self.services.crm.get_profile(customer))
@@ -134,11 +132,6 @@ class ValidateCaseForm(JourneyFormValidation):
             dispatcher.utter_message(response="utter_case_vehicle_unknown")
             return {CASE_VEHICLE: None}
         return {CASE_VEHICLE: found.vin}
-
-
-def is_not_answer(form: JourneyFormValidation, tracker: Tracker) -> bool:
-    """Tell whether the latest message is an interruption rather than an answer."""
-    return form.answer(tracker, tracker.get_slot(slots.REQUESTED_SLOT) or "") is None
 
 
 class ActionAskCaseVehicle(UsesServices, Action):

@@ -11,6 +11,7 @@ of the change (``update_contact``).
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -55,11 +56,9 @@ def _read(field: str, text: str, entity: str | None, country: Country) -> Any:
     """Return the new value (an address as a dict) or a :class:`Problem`."""
     if field == ContactField.ADDRESS.value:
         address = read_address(text, country)
-        return (
-            address
-            if isinstance(address, Problem)
-            else address.__dict__ | {"country": address.country.value}
-        )
+        if isinstance(address, Problem):
+            return address
+        return {**asdict(address), "country": address.country.value}
     if field == ContactField.EMAIL.value:
         return read_email(entity or text)
     return read_phone(entity or text)

@@ -75,6 +75,8 @@ def test_dealer_search_by_place_and_nothing_found(rasa_server) -> None:
     assert "Mo-Fr 08:00-18:30" in found and "+49 221 5000200" in found
     nearest = chat.say("Welche Werkstatt ist in der Nähe von 80331?").text
     assert "Nordlicht Werkstatt München-Mitte" in nearest
+    assert "In welcher Stadt" in chat.say("Wo gibt es einen Händler?").text
+    assert "In Hamburg haben wir leider keinen Standort" in chat.say("Hamburg").text
 
 
 def test_a_prospect_books_a_test_drive_lead(rasa_server) -> None:
