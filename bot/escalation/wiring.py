@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, FastAPI
 
@@ -49,16 +49,18 @@ class EscalationFeature:
         """Build the feature over the CRM's database.
 
         Without AGENT_TOKEN_SECRET a random secret is used (logins end with the
-        process); ``bot serve`` insists on a configured one.
+        process) and put into :attr:`settings`; ``bot serve`` insists on a
+        configured one.
         """
+        if not settings.agent_token_secret:
+            logger.warning("AGENT_TOKEN_SECRET is not set: agent logins last until a restart")
+            settings = replace(settings, agent_token_secret=Secret(secrets.token_urlsafe(32)))
+        secret = settings.agent_token_secret
+        assert secret is not None
         sessions = crm.session_factory
         service = EscalationService(sessions, settings, crm.get_profile, clock)
         agents = AgentDirectory(sessions, clock)
         live_chat = LiveChat(service, RasaConversations(settings), crm)
-        secret = settings.agent_token_secret
-        if not secret:
-            logger.warning("AGENT_TOKEN_SECRET is not set: agent logins last until a restart")
-            secret = Secret(secrets.token_urlsafe(32))
         routers = escalation_routers(
             live_chat, agents, secret, settings.agent_token_ttl_seconds, service_token
         )
