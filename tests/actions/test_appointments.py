@@ -564,3 +564,46 @@ async def test_a_service_named_in_another_topics_question_is_no_answer(services,
         values={"appointment_service": "oil_change", "appointment_workshop": "berlin"},
     )
     assert values == {}  # the form rejects: the service_due journey answers
+
+
+async def test_the_vehicle_is_chosen_by_its_button_or_refused(services, domain) -> None:
+    values, _ = await validate(
+        services, domain, user("Aurora Touring (M-AS 2004)", "inform"), asked="appointment_vehicle"
+    )
+    assert values["appointment_vehicle"] == SCHMIDT_VIN
+    values, dispatcher = await validate(
+        services, domain, user("den Strato", "inform"), asked="appointment_vehicle"
+    )
+    assert values["appointment_vehicle"] is None
+    assert responses(dispatcher) == ["utter_appointment_invalid_vehicle"]
+
+
+async def test_with_several_appointments_the_customer_chooses_by_button(
+    services, domain, crm_service_local
+) -> None:
+    from actions.appointments import ActionAskAppointmentNumber
+    from bot.crm.schemas import AppointmentBooking
+
+    second = crm_service_local.book_appointment(
+        SCHMIDT,
+        AppointmentBooking(
+            workshop_code="berlin", starts_at=datetime(2026, 12, 8, 10), service="Ölwechsel"
+        ),
+    )
+    tracker = make_tracker(domain, [user("Termin absagen", "cancel_appointment")], VERIFIED)
+    events = await cancel_appointment(CollectingDispatcher(), tracker, services, SCHMIDT)
+    assert as_dict(events)["appointment_number"] is None  # to be chosen
+    dispatcher = CollectingDispatcher()
+    await ActionAskAppointmentNumber(services).run(dispatcher, tracker, domain)
+    buttons = dispatcher.messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["T-5001", second.appointment_number]
+    assert buttons[1]["title"] == "Ölwechsel, 08.12.2026 10:00"
+    values, _ = await validate(
+        services,
+        domain,
+        user(second.appointment_number, "inform"),
+        asked="appointment_number",
+        form="cancel_appointment_form",
+    )
+    assert values["appointment_number"] == second.appointment_number
+    assert values["appointment_workshop"] == "berlin"
