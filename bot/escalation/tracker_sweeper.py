@@ -82,6 +82,8 @@ class TrackerStoreSweeper:
         except Exception as error:  # the tracker store may not exist yet
             logger.debug("Tracker store not readable: %r", error)
             return []
+        horizon = now - LOOKBACK_SECONDS
+        self._done = {(sender, at) for sender, at in self._done if at >= horizon}
         created = []
         for sender_id, stamp in requests:
             if (sender_id, stamp) in self._done:
