@@ -7,12 +7,16 @@ is still current, the request waits, reading the service every
 ``poll_seconds``, until the snapshot changes or ``wait_seconds`` pass. The
 service reads the database, so every path that changes an escalation (the
 action server's intake, a customer's message during a takeover, another
-agent's claim, the tracker-store sweeper) reaches the desk the same way.
+agent's claim, the tracker-store sweeper, another bot-service process)
+reaches the desk the same way. A :class:`ChangeSignal` cuts the wait short
+when this process has just answered a call that may have changed an
+escalation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
@@ -34,6 +38,24 @@ class EscalationReader(Protocol):
 
     def get_escalation(self, escalation_id: int) -> schemas.EscalationDetail:
         """Return one escalation's context package (raises EscalationNotFound)."""
+
+
+class ChangeSignal:
+    """Wakes waiting live-update requests when something may have changed in this process."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        """Wake every current waiter; later waiters wait for the next notification."""
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, seconds: float) -> None:
+        """Return after a notification or after ``seconds``, whichever comes first."""
+        event = self._event
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout=seconds)
 
 
 def read_snapshot(reader: EscalationReader, escalation_id: int | None) -> dict[str, Any]:
@@ -76,6 +98,7 @@ async def next_update(
     wait_seconds: float,
     poll_seconds: float,
     gone: Callable[[], Awaitable[bool]] | None = None,
+    changes: ChangeSignal | None = None,
 ) -> dict[str, Any]:
     """Wait until the snapshot differs from ``cursor`` (or time is up); return it.
 
@@ -86,6 +109,7 @@ async def next_update(
         wait_seconds: Longest wait for a change.
         poll_seconds: Time between two reads.
         gone: Tells whether the client has disconnected (then stop early).
+        changes: Ends a pause between two reads early when notified.
 
     Returns:
         The snapshot plus ``cursor`` and ``changed``.
@@ -99,4 +123,8 @@ async def next_update(
         remaining = deadline - time.monotonic()
         if changed or remaining <= 0 or (gone is not None and await gone()):
             return {"cursor": current, "changed": changed, **snapshot}
-        await asyncio.sleep(min(poll_seconds, remaining))
+        pause = min(poll_seconds, remaining)
+        if changes is not None:
+            await changes.wait(pause)
+        else:
+            await asyncio.sleep(pause)

@@ -7,6 +7,11 @@
 * ``GET /desk/api/updates``: live updates by long polling (``bot.desk.live``),
   authorised with the agent's bearer token.
 
+``install_desk`` mounts the routes and a small middleware that wakes waiting
+live-update requests as soon as this process has answered a write call to
+``/api/...`` (a hand-over, a claim, a message), so the desk need not wait
+for the next read.
+
 The page is sent with a Content-Security-Policy that allows scripts, styles
 and connections to this site only, and nothing inline.
 """
@@ -16,11 +21,12 @@ and connections to this site only, and nothing inline.
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.desk.live import next_update
+from bot.desk.live import ChangeSignal, next_update
 from bot.escalation import schemas
 from bot.escalation.auth import InvalidToken, read_agent_token
 from bot.escalation.wiring import EscalationFeature
@@ -49,6 +55,42 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 MAX_WAIT_SECONDS = 25.0
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def install_desk(app: FastAPI, *, poll_seconds: float = 0.5) -> None:
+    """Mount the desk on ``app`` and wake its live updates after write calls to the API.
+
+    Args:
+        app: The bot service; ``app.state.escalations`` must be set.
+        poll_seconds: How often a waiting live-update request reads the service.
+
+    """
+    changes = ChangeSignal()
+    app.state.desk_changes = changes
+    app.add_middleware(NotifyOnWrites, changes=changes)
+    app.include_router(desk_router(poll_seconds=poll_seconds))
+
+
+class NotifyOnWrites:
+    """ASGI middleware: once a write call to ``/api/...`` is answered, notify ``changes``."""
+
+    def __init__(self, app: ASGIApp, changes: ChangeSignal) -> None:
+        self.app = app
+        self.changes = changes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the call on; notify afterwards if it was a write to the API."""
+        writes = (
+            scope["type"] == "http"
+            and scope["method"] not in READ_METHODS
+            and str(scope["path"]).startswith("/api/")
+        )
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if writes:
+                self.changes.notify()
 
 
 def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
@@ -121,6 +163,7 @@ def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
             wait_seconds=wait,
             poll_seconds=poll_seconds,
             gone=request.is_disconnected,
+            changes=getattr(request.app.state, "desk_changes", None),
         )
         update["agent"] = agent.dict()
         return JSONResponse(update, headers={"Cache-Control": "no-store"})

@@ -17,7 +17,7 @@ from bot.crm.api import crm_error_response, crm_router
 from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
-from bot.desk.router import desk_router
+from bot.desk.router import install_desk
 from bot.escalation.settings import EscalationSettings, get_escalation_settings
 from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
@@ -85,7 +85,7 @@ def create_app(
     app.include_router(crm_router(service, token))
     app.state.escalations = escalations
     escalations.install(app)
-    app.include_router(desk_router())
+    install_desk(app)
     app.include_router(website_router(settings))
     for router in routers:
         app.include_router(router)

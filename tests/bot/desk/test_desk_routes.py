@@ -13,6 +13,7 @@ import httpx
 import pytest
 from anyio import to_thread
 
+from bot.desk.live import ChangeSignal, next_update
 from bot.desk.router import DESK_DIR
 from bot.escalation.auth import issue_agent_token
 from bot.escalation.schemas import EscalationIntake
@@ -213,3 +214,55 @@ async def test_bad_parameters_get_422(client, params) -> None:
     headers = await log_in(client)
     response = await client.get("/desk/api/updates", params=params, headers=headers)
     assert response.status_code == 422
+
+
+class CountingReader:
+    """A stand-in for the escalation service whose open queue the test changes."""
+
+    def __init__(self) -> None:
+        self.open: list[dict] = []
+        self.reads = 0
+
+    def list_escalations(self, status: str = "open") -> list[dict]:
+        self.reads += 1
+        return list(self.open) if status == "open" else []
+
+    def get_escalation(self, escalation_id: int) -> dict:
+        raise AssertionError("not asked for")
+
+
+async def test_a_change_signal_ends_the_pause_between_two_reads() -> None:
+    reader, changes = CountingReader(), ChangeSignal()
+    first = await next_update(reader, None, "", wait_seconds=0, poll_seconds=10)
+    waiting = asyncio.create_task(
+        next_update(
+            reader, None, first["cursor"], wait_seconds=20, poll_seconds=10, changes=changes
+        )
+    )
+    await asyncio.sleep(0.2)
+    reader.open.append({"id": 7})
+    started = time.perf_counter()
+    changes.notify()
+    update = await asyncio.wait_for(waiting, timeout=5)
+    assert time.perf_counter() - started < 1.0  # not the 10 s poll interval
+    assert update["changed"] is True and update["open"] == [{"id": 7}]
+
+
+async def test_a_write_call_to_the_api_wakes_the_desk(app, client) -> None:
+    waiter = asyncio.create_task(app.state.desk_changes.wait(10))
+    await asyncio.sleep(0.05)
+    response = await client.post(
+        "/api/internal/escalations",
+        json={"conversation_id": "conv-woken", "events": invoice_conversation()},
+        headers={"Authorization": f"Bearer {CRM_TOKEN.reveal()}"},
+    )
+    assert response.status_code == 201
+    await asyncio.wait_for(waiter, timeout=1)
+
+    headers = await log_in(client)  # a POST as well
+    reading = asyncio.create_task(app.state.desk_changes.wait(0.5))
+    await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    await client.get("/api/escalations", headers=headers)
+    await reading
+    assert time.perf_counter() - started > 0.3  # a GET changes nothing: no wake-up
