@@ -155,7 +155,9 @@ def since_phrase(text: str) -> str | None:
         return None
     taken: list[str] = []
     for word in found.group(1).split()[:4]:
-        clean = word.strip(".,;:!?")
+        clean = word.strip(",;:!?")
+        if not any(c.isdigit() for c in clean):  # "10.11." keeps its dot
+            clean = clean.strip(".")
         taken.append(clean)
         if clean[:1].isupper() or any(c.isdigit() for c in clean) or clean.lower() in _TIME_WORDS:
             return "seit " + " ".join(taken)

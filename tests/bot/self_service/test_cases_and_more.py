@@ -80,5 +80,5 @@ def test_test_drive_readers() -> None:
 def test_since_phrase() -> None:
     assert since_phrase("Es klappert seit gestern beim Bremsen") == "seit gestern"
     assert since_phrase("seit zwei Wochen leuchtet die Lampe") == "seit zwei Wochen"
-    assert since_phrase("Seit dem 10.11. klemmt die Tür") == "Seit dem 10.11."
+    assert since_phrase("Seit dem 10.11. klemmt die Tür") == "seit dem 10.11."
     assert since_phrase("Die Tür klemmt") is None
