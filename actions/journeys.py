@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.appointments import APPOINTMENT_JOURNEYS
+from actions.appointments_slots import OFFER as APPOINTMENT_OFFER
 from actions.greeting import greet_personally, load_profile
 from actions.history import log_topic
 from actions.record_journeys import RECORD_JOURNEYS
@@ -72,6 +73,8 @@ class ActionResumeRequest(UsesServices, Action):
     ) -> list[EventType]:
         """Greet and serve the request, or explain the lock-out."""
         events: list[EventType] = [SlotSet(slots.REQUESTED_INTENT, None)]
+        if tracker.get_slot(APPOINTMENT_OFFER) is not None:  # an offer not taken up is over
+            events.append(SlotSet(APPOINTMENT_OFFER, None))
         current = slots.identity(tracker)
         topic = tracker.get_slot(slots.REQUESTED_INTENT)
         customer = current.customer_number

@@ -136,3 +136,21 @@ async def test_a_hung_crm_costs_the_journey_only_what_is_left_of_the_turn(
     await service_due(dispatcher, tracker, hung_services, "K-100002")
     assert time.perf_counter() - started < 1.0
     assert responses(dispatcher) == ["utter_service_due_unavailable"]
+
+
+async def test_an_offer_not_taken_up_is_dropped_by_the_next_request(services, domain) -> None:
+    from actions.journeys import ActionResumeRequest
+
+    tracker = make_tracker(
+        domain,
+        [user("Wann ist mein Termin?", "appointment_status")],
+        {
+            "verified_customer_number": "K-100001",
+            "customer_greeted": True,
+            "requested_intent": "appointment_status",
+            "appointment_offer": "inspection:WNL0AUR0T2021A001",
+        },
+    )
+    events = await ActionResumeRequest(services).run(CollectingDispatcher(), tracker, domain)
+    assert as_dict(events)["appointment_offer"] is None
+    await services.conversation_log.drain()
