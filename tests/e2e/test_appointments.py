@@ -125,7 +125,7 @@ def test_a_car_ready_for_pick_up_is_announced_with_the_opening_hours(rasa_server
     chat = logged_in(rasa_server, "K-100004")
     chat.say("Hallo")
     text = chat.say("Ist mein Auto schon fertig?").text
-    assert "Ihr Strato GT (ZH 123456) ist fertig" in text
+    assert "Ihr Fahrzeug Strato GT (ZH 123456) ist fertig und kann heute" in text
     assert "Nordlicht Werkstatt Zürich" in text and "Mo-Fr 07:30-18:00, Sa 08:00-12:00" in text
 
 
