@@ -607,3 +607,19 @@ async def test_with_several_appointments_the_customer_chooses_by_button(
     )
     assert values["appointment_number"] == second.appointment_number
     assert values["appointment_workshop"] == "berlin"
+
+
+async def test_no_free_slot_at_all_is_said(services, domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = turn(
+        domain,
+        user("im Juni", "inform"),
+        form="book_appointment_form",
+        asked="appointment_start",
+        values={
+            "appointment_workshop": "muenchen-mitte",
+            "appointment_preference": "2027-06-01|2027-06-01||",  # beyond the calendar
+        },
+    )
+    await ActionAskAppointmentStart(services).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_appointment_no_free_slots"]
