@@ -188,16 +188,24 @@ def _sample(indexes: list[int], limit: int, rng: random.Random) -> list[int]:
     return indexes if len(indexes) <= limit else rng.sample(indexes, limit)
 
 
-def limited(benchmark: Benchmark, limit: int | None) -> Benchmark:
-    """Return the benchmark with at most ``limit`` examples per intent in every split."""
+def limited(benchmark: Benchmark, limit: int | None, train_only: bool = False) -> Benchmark:
+    """Return the benchmark with at most ``limit`` examples per intent.
+
+    With ``train_only``, only the training split is cut (a few-shot run that is
+    still tested on the whole test set); otherwise every split is.
+    """
     if limit is None:
         return benchmark
+
+    def cut(examples: list[Example], keep_whole: bool) -> list[Example]:
+        return examples if keep_whole else per_intent_limit(examples, limit)
+
     return Benchmark(
         benchmark.name,
         benchmark.language,
         per_intent_limit(benchmark.train, limit),
-        per_intent_limit(benchmark.test, limit),
-        per_intent_limit(benchmark.validation, limit),
+        cut(benchmark.test, train_only),
+        cut(benchmark.validation, train_only),
         benchmark.description,
     )
 

@@ -54,8 +54,11 @@ def render(
         "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for r in results:
+        name = r["name"]
+        if r.get("train_limit"):
+            name += f" ({r['train_limit']} training examples per intent)"
         lines.append(
-            f"| {r['name']} | {r['intents']} | {r['train_examples']} / {r['test_examples']} "
+            f"| {name} | {r['intents']} | {r['train_examples']} / {r['test_examples']} "
             f"| {r['accuracy']:.2%} | {r['macro_f1']:.4f} | {TARGETS.get(r['name'], '')} "
             f"| {r['train_seconds']:.0f} s |"
         )

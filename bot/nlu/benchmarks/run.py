@@ -7,7 +7,9 @@ pipeline (``bot.nlu.benchmarks.pipeline``), parses the test queries, and
 saves ``result.json``. Then it writes ``reports/benchmarks.md`` from all
 results and the out-of-scope trade-off plot. ``--limit N`` keeps at most N
 examples per intent (a quick check of the tool; its output goes to
-``var/benchmarks/limit-N/`` and never to ``reports/``).
+``var/benchmarks/limit-N/`` and never to ``reports/``). ``--train-limit N``
+cuts only the training split (a few-shot run on the whole test set, reported
+as such).
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ async def parse(model: Path, examples: Sequence[datasets.Example], label: str) -
 
 
 def run_benchmark(
-    benchmark: datasets.Benchmark, base_config: dict[str, Any], work: Path
+    benchmark: datasets.Benchmark,
+    base_config: dict[str, Any],
+    work: Path,
+    train_limit: int | None = None,
 ) -> dict[str, Any]:
     """Convert, train, parse and score one benchmark; save and return its result."""
     folder = work / benchmark.name
@@ -125,6 +130,7 @@ def run_benchmark(
         "description": benchmark.description,
         "language": benchmark.language,
         "train_examples": len(benchmark.train),
+        "train_limit": train_limit,
         "test_examples": len(benchmark.test),
         "intents": len({e.intent for e in benchmark.train}),
         "train_seconds": round(train_seconds, 1),
@@ -193,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated benchmarks (default: {','.join(datasets.LOADERS)})",
     )
     parser.add_argument("--limit", type=int, help="at most N examples per intent (quick check)")
+    parser.add_argument(
+        "--train-limit", type=int, help="at most N training examples per intent (few-shot)"
+    )
     parser.add_argument("--config", type=Path, default=Path("config.yml"))
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="scratch folder")
     parser.add_argument("--report", type=Path, help=f"default: {DEFAULT_REPORT}")
@@ -222,11 +231,15 @@ def main(argv: list[str] | None = None) -> int:
         quiet_rasa()
         for name in names:
             try:
-                benchmark = datasets.limited(datasets.load(name, args.data), args.limit)
+                benchmark = datasets.load(name, args.data)
             except datasets.DatasetError as error:
                 print(f"{name}: {error}", file=sys.stderr)
                 return 2
-            run_benchmark(benchmark, base_config, work)
+            if args.limit:
+                benchmark = datasets.limited(benchmark, args.limit)
+            elif args.train_limit:
+                benchmark = datasets.limited(benchmark, args.train_limit, train_only=True)
+            run_benchmark(benchmark, base_config, work, args.train_limit)
 
     results = load_results(work, list(datasets.LOADERS))
     german = german_predictions(GERMAN_PREDICTIONS)

@@ -125,6 +125,13 @@ def test_limited_benchmark_keeps_its_identity(root: Path) -> None:
     assert bench.name == "clinc150" and [e.intent for e in bench.test] == ["balance", OUT_OF_SCOPE]
 
 
+def test_train_only_limit_keeps_the_whole_test_set(root: Path) -> None:
+    full = load_clinc150(root / "clinc150")
+    few = limited(full, 1, train_only=True)
+    assert few.test == full.test and few.validation == full.validation
+    assert limited(full, 0, train_only=True).train == []
+
+
 def test_written_training_data_loads_in_rasa_with_the_same_examples(tmp_path: Path) -> None:
     examples = [
         Example("where is my card?", "card_arrival"),
