@@ -58,3 +58,16 @@ def test_order_status_with_the_crm_down_is_answered_politely(rasa_server, crm_se
         assert "unser Kundensystem antwortet gerade nicht" in turn.text
         assert turn.seconds < 3.0
     assert "in Produktion" in chat.say("Wo ist meine Bestellung?").text
+
+
+def test_a_deletion_request_becomes_a_case_and_goes_to_a_human(rasa_server, crm_server) -> None:
+    # K-100005: an extra open case does not change what her greeting test checks
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100005")})
+    text = chat.say("Löschen Sie bitte alle meine Daten").text
+    assert "Antrag auf Löschung" in text and "als Fall C-" in text
+    number = text.split("als Fall ")[1].split(" ")[0]
+    actions = [e["name"] for e in chat.tracker()["events"] if e["event"] == "action"]
+    assert "action_request_human" in actions
+    assert wait_for(
+        lambda: any(e["case_number"] == number for e in crm_history(crm_server, "K-100005"))
+    )
