@@ -84,14 +84,29 @@ class ValidateTestDriveForm(JourneyFormValidation):
     def extract_test_drive_model(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Read the model from a button, the entity or the words."""
+        """Read the model from a button, the entity or the words.
+
+        A model named later ("lieber den Strato GT") corrects the one given.
+        """
         text = self.answer(tracker, MODEL)
         if text is None:
+            correction = self._named_model(tracker)
+            if correction and tracker.get_slot(MODEL) and correction != tracker.get_slot(MODEL):
+                return {MODEL: correction}
             return {}
         model = read_model(self.entity(tracker, "vehicle_model")) or read_model(text)
         if model is None:
             dispatcher.utter_message(response="utter_test_drive_model_unknown")
         return {MODEL: model}
+
+    def _named_model(self, tracker: Tracker) -> str | None:
+        """Return a model named in a message that answers some other question."""
+        asked = tracker.get_slot(slots.REQUESTED_SLOT)
+        if asked in (None, MODEL) or self.answer(tracker, asked) is None:
+            return None
+        return read_model(self.entity(tracker, "vehicle_model")) or read_model(
+            tracker.latest_message.get("text")
+        )
 
     async def extract_test_drive_workshop(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -124,7 +139,9 @@ class ValidateTestDriveForm(JourneyFormValidation):
     ) -> dict[str, Any]:
         """Take the wished date as said ("nächsten Samstag", "am 5.12."); sales confirms it."""
         text = self.answer(tracker, DATE)
-        return {DATE: text[:80]} if text else {}
+        if text is None or self._named_model(tracker):
+            return {}  # "lieber den Strato GT": a correction of the model, no date
+        return {DATE: text[:80]}
 
     def extract_test_drive_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

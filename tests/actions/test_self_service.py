@@ -254,3 +254,16 @@ async def test_a_look_up_in_between_is_answered_for_a_verified_customer(services
     )
     _, dispatcher = await run(ActionAnswerDigression(services), dispute, domain)
     assert responses(dispatcher) == ["utter_digression_later"]  # a case and a human: afterwards
+
+
+async def test_a_model_named_later_corrects_the_test_drive(services, domain) -> None:
+    tracker = form_tracker(
+        domain,
+        "test_drive_form",
+        "test_drive_date",
+        "lieber doch den Strato GT",
+        customer=None,
+        slots={"test_drive_model": "Vela e", "test_drive_workshop": {"code": "wien"}},
+    )
+    events, _ = await run(ValidateTestDriveForm(services), tracker, domain)
+    assert as_dict(events) == {"test_drive_model": "Strato GT"}  # the date is asked again
