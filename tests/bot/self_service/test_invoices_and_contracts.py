@@ -8,6 +8,7 @@ from bot.crm.schemas import Contract, Invoice
 from bot.self_service.contracts import contract_replies, term_months
 from bot.self_service.invoices import (
     InvoiceRequest,
+    choice_buttons,
     find_invoice,
     mask_email,
     overview_replies,
@@ -102,3 +103,17 @@ def test_term_in_months() -> None:
     assert term_months(date(2022, 9, 1), date(2027, 8, 31)) == 60
     assert term_months(date(2022, 9, 15), date(2027, 9, 14)) == 60
     assert term_months(date(2024, 1, 1), date(2024, 12, 31)) == 12
+
+
+def test_several_unpaid_invoices_are_offered_as_buttons() -> None:
+    invoices = [
+        invoice("R-20250002", InvoiceStatus.OPEN),
+        invoice("R-20250001", InvoiceStatus.OVERDUE),
+    ]
+    assert find_invoice(invoices, None) is None  # unclear: ask
+    buttons = [b.as_dict() for b in choice_buttons(invoices, InvoiceRequest.COPY)]
+    assert buttons[0] == {
+        "title": "R-20250002 (1.245,50 €)",
+        "payload": '/invoice_question{"invoice_request": "copy", "invoice_number": "R-20250002"}',
+    }
+    assert len(buttons) == 2
