@@ -83,7 +83,7 @@ def _out_of_scope_section(clinc: dict[str, Any]) -> list[str]:
         "",
         "## CLINC150: out-of-scope detection",
         "",
-        "Trained with the 100 out-of-scope training queries as intent `out_of_scope`.",
+        "Trained with the out-of-scope training queries (`oos_train`) as intent `out_of_scope`.",
         "An in-scope query is right when it gets its intent and does not fall back; an",
         "out-of-scope query is caught when it is classified `out_of_scope` or falls back.",
         "",
