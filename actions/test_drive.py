@@ -74,7 +74,7 @@ class ValidateTestDriveForm(JourneyFormValidation):
     """Read model, place (-> workshop), date, name and contact."""
 
     FORM_SLOTS = TEST_DRIVE_SLOTS
-    OWN_INTENTS = frozenset({"inform", "affirm", "test_drive"})
+    OWN_INTENTS = frozenset({"inform", "affirm", "test_drive", "dealer_info"})  # "in Köln"
     FREE_TEXT_SLOTS = frozenset({DATE, NAME})
 
     def name(self) -> str:

@@ -267,3 +267,19 @@ async def test_a_model_named_later_corrects_the_test_drive(services, domain) -> 
     )
     events, _ = await run(ValidateTestDriveForm(services), tracker, domain)
     assert as_dict(events) == {"test_drive_model": "Strato GT"}  # the date is asked again
+
+
+async def test_a_place_that_sounds_like_a_dealer_question_answers_the_test_drive(
+    services, domain
+) -> None:
+    tracker = form_tracker(
+        domain,
+        "test_drive_form",
+        "test_drive_workshop",
+        "in der Nähe von Köln",
+        "dealer_info",
+        [("city", "Köln")],
+        customer=None,
+    )
+    events, _ = await run(ValidateTestDriveForm(services), tracker, domain)
+    assert as_dict(events)["test_drive_workshop"]["code"] == "koeln"
