@@ -15,6 +15,7 @@ from itertools import pairwise
 from bot.appointments.dates import When
 from bot.crm.identifiers import normalize_plate, normalize_vin, place_name_keys
 from bot.crm.schemas import Appointment, Slot, Vehicle, Workshop
+from bot.formatting import format_date, format_time
 
 SERVICE_TYPES: dict[str, str] = {
     "inspection": "Inspektion",
@@ -177,3 +178,14 @@ def hours_on(workshop: Workshop, day: date) -> str | None:
         if entry.weekday == day.weekday():
             return f"{entry.opens:%H:%M}–{entry.closes:%H:%M}"
     return None
+
+
+def appointment_values(appointment: Appointment) -> dict[str, str]:
+    """Return an appointment's response values, formatted for customers."""
+    return {
+        "appointment_number": appointment.appointment_number,
+        "appointment_service": appointment.service,
+        "appointment_date": format_date(appointment.starts_at),
+        "appointment_time": format_time(appointment.starts_at),
+        "workshop_name": appointment.workshop.name,
+    }

@@ -14,19 +14,25 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import (
-    ActionAskAppointmentConfirmed,
-    ActionAskAppointmentStart,
-    ActionBookAppointment,
-    ActionCancelAppointment,
-    ActionRescheduleAppointment,
     appointment_status,
     book_appointment,
     cancel_appointment,
     reschedule_appointment,
 )
+from actions.appointments_ask import (
+    ActionAskAppointmentConfirmed,
+    ActionAskAppointmentNumber,
+    ActionAskAppointmentStart,
+    ActionAskAppointmentWorkshop,
+)
 from actions.appointments_form import (
     ValidateBookAppointmentForm,
     ValidateCancelAppointmentForm,
+)
+from actions.appointments_submit import (
+    ActionBookAppointment,
+    ActionCancelAppointment,
+    ActionRescheduleAppointment,
 )
 from bot.crm.enums import AppointmentStatus
 from tests.actions.conftest import action, as_dict, make_tracker, responses, slot, user
@@ -150,8 +156,6 @@ async def test_no_to_the_usual_workshop_asks_for_a_place(services, domain) -> No
         form="book_appointment_form",
         asked="appointment_workshop",
     )
-    from actions.appointments import ActionAskAppointmentWorkshop
-
     await ActionAskAppointmentWorkshop(services).run(ask, tracker, domain)
     assert responses(ask) == ["utter_ask_appointment_workshop_place"]
 
@@ -511,8 +515,6 @@ async def test_an_exact_wish_is_taken_once_the_workshop_is_known(services, domai
 
 
 async def test_after_a_choice_of_workshops_the_question_is_not_repeated(services, domain) -> None:
-    from actions.appointments import ActionAskAppointmentWorkshop
-
     choice = {
         "event": "bot",
         "text": "Dort gibt es mehrere Werkstätten.",
@@ -581,7 +583,6 @@ async def test_the_vehicle_is_chosen_by_its_button_or_refused(services, domain) 
 async def test_with_several_appointments_the_customer_chooses_by_button(
     services, domain, crm_service_local
 ) -> None:
-    from actions.appointments import ActionAskAppointmentNumber
     from bot.crm.schemas import AppointmentBooking
 
     second = crm_service_local.book_appointment(
