@@ -139,7 +139,15 @@ def write_plot(
     import matplotlib.pyplot as plt
 
     curves = [
-        (f"CLINC150 test (ambiguity {r['fallback']['ambiguity_threshold']})", r["curve"])
+        (
+            f"CLINC150 test (ambiguity {r['fallback']['ambiguity_threshold']}"
+            + (
+                f"; {r['train_limit']} training examples per intent)"
+                if r.get("train_limit")
+                else ")"
+            ),
+            r["curve"],
+        )
         for r in results
         if "curve" in r
     ]
