@@ -217,12 +217,14 @@ def test_out_of_hours_the_request_becomes_a_ticket_and_survives_restarts(
 
 
 def test_a_journeys_business_rule_hands_over_with_its_case(rasa_server, desk) -> None:
-    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100001")})
+    # A generated customer: the demo customers' open cases are asserted elsewhere.
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-200011")})
     chat.say("Hallo")
-    turn = chat.say("Die Rechnung R-20250100 ist zu hoch, das stimmt nicht")
+    turn = chat.say("Die Rechnung R-50000110 ist zu hoch, das stimmt nicht")
     assert "Position" in turn.text
     package = desk.escalation_of(chat)
     assert (package["reason"], package["priority"]) == ("invoice_dispute", "high")
     assert package["case_number"] and package["case_number"].startswith("C-")
     assert f"Fall {package['case_number']}" in package["summary"]
     assert package["customer"]["verified"] is True
+    assert package["customer"]["customer_number"] == "K-200011"

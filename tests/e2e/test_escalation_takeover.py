@@ -137,6 +137,7 @@ def action_server_down(action_server, crm_server) -> Iterator[None]:
     )
     server = restarted.__enter__()
     action_server.process = server.process  # stopped with the session (below)
+    action_server.log_path = server.log_path  # later tests read the running server's log
     _RESTARTED.append(restarted)
 
 
