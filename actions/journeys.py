@@ -20,6 +20,7 @@ from actions.appointments import APPOINTMENT_JOURNEYS
 from actions.appointments_slots import OFFER as APPOINTMENT_OFFER
 from actions.greeting import greet_personally, load_profile
 from actions.history import log_topic
+from actions.journey_support import hand_over
 from actions.record_journeys import RECORD_JOURNEYS
 from actions.services import Services, UsesServices
 from actions.vehicle import VEHICLE_JOURNEYS
@@ -57,7 +58,7 @@ class ActionResumeRequest(UsesServices, Action):
 
     Verified: greet personally once, then serve the remembered request with
     the verified customer number (the only identity a journey ever gets).
-    Locked out: explain and offer a human. Stopped or CRM unavailable: the
+    Locked out: explain and hand over to a human. Stopped or CRM unavailable: the
     form has already said so.
     """
 
@@ -79,8 +80,9 @@ class ActionResumeRequest(UsesServices, Action):
         topic = tracker.get_slot(slots.REQUESTED_INTENT)
         customer = current.customer_number
         if customer is None:
-            if is_locked(current.failures):
+            if is_locked(current.failures):  # a business rule: a human takes over
                 dispatcher.utter_message(response="utter_verification_locked")
+                events += hand_over("verification_locked")
             return events
         known: list[Interaction] = []
         if not current.greeted:

@@ -86,12 +86,22 @@ async def test_a_greeted_customer_is_served_directly(services, domain, crm_servi
     assert history(crm_service_local, "K-100004") == []  # already recorded in this conversation
 
 
-async def test_a_locked_out_customer_is_offered_a_human(services, domain) -> None:
-    values, dispatcher = await resume(
-        services, domain, {"verification_failures": 3.0, "requested_intent": "order_status"}
+async def test_a_locked_out_customer_is_handed_to_a_human(services, domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        domain,
+        [user("99999", "inform")],
+        {"verification_failures": 3.0, "requested_intent": "order_status"},
     )
+    events = await ActionResumeRequest(services).run(dispatcher, tracker, domain)
+    values = as_dict(events)
     assert responses(dispatcher) == ["utter_verification_locked"]
-    assert values == {"requested_intent": None}
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_request_human"}
+    assert values == {
+        "requested_intent": None,
+        "handoff_reason": "verification_locked",
+        "handoff_case_number": None,
+    }
 
 
 async def test_after_a_stop_nothing_personal_is_said(services, domain) -> None:

@@ -160,6 +160,16 @@ def test_frustration_escalates_with_high_priority(rasa_server, desk) -> None:
     assert (package["reason"], package["priority"]) == ("frustration", "high")
 
 
+@pytest.mark.parametrize("insult", ["Ihr seid doch alle Vollidioten", "Saftladen!"])
+def test_an_insult_without_a_request_escalates(rasa_server, desk, insult: str) -> None:
+    chat = Chat(rasa_server)
+    chat.say("Hallo")
+    turn = chat.say(insult)
+    assert "Das tut mir wirklich leid" in turn.text and "Position" in turn.text
+    package = desk.escalation_of(chat)
+    assert (package["reason"], package["priority"]) == ("frustration", "high")
+
+
 def test_three_failed_verifications_escalate_as_a_business_rule(rasa_server, desk) -> None:
     chat = Chat(rasa_server)
     chat.say("Ich habe eine Frage zu meiner Rechnung")
@@ -167,7 +177,7 @@ def test_three_failed_verifications_escalate_as_a_business_rule(rasa_server, des
         chat.say("K-100001")
         last = chat.say("99999")
     assert "nicht noch einmal versuchen" in last.text
-    assert HANDED_OVER in chat.say("/request_human").text
+    assert "Position" in last.text or "Nummer" in last.text  # handed over at once
     package = desk.escalation_of(chat)
     assert (package["reason"], package["priority"]) == ("verification_locked", "high")
     assert (package["customer"]["verified"], package["customer"]["customer_number"]) == (
