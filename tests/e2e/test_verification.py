@@ -64,7 +64,7 @@ def test_three_failed_attempts_lock_the_conversation(rasa_server) -> None:
     chat.say("K-100003")
     locked = chat.say("1013")
     assert LOCKED in locked.text and "Mitarbeiter" in locked.text
-    assert locked.buttons == ["/request_human"]
+    assert "Position" in locked.text or "Nummer" in locked.text  # handed over at once
     # not even the right answer is checked now; no question is asked any more
     again = chat.say("Ich habe eine Frage zu meiner Rechnung")
     assert LOCKED in again.text and "Kundennummer" not in again.text
