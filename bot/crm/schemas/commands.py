@@ -59,13 +59,9 @@ class CaseCreate(Origin):
     priority: CasePriority = CasePriority.NORMAL
 
 
-class ContactChange(Origin):
-    """New contact data; an address is changed as a whole (street, postal code, city)."""
+class Reachable(Origin):
+    """E-mail and phone, each checked when given."""
 
-    street: str | None = Field(None, min_length=1, max_length=120)
-    postal_code: str | None = Field(None, min_length=4, max_length=10)
-    city: str | None = Field(None, min_length=1, max_length=80)
-    country: Country | None = None
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
 
@@ -76,6 +72,15 @@ class ContactChange(Origin):
     @validator("phone")
     def _phone_format(cls, value: str | None) -> str | None:
         return _checked_phone(value)
+
+
+class ContactChange(Reachable):
+    """New contact data; an address is changed as a whole (street, postal code, city)."""
+
+    street: str | None = Field(None, min_length=1, max_length=120)
+    postal_code: str | None = Field(None, min_length=4, max_length=10)
+    city: str | None = Field(None, min_length=1, max_length=80)
+    country: Country | None = None
 
     @root_validator(skip_on_failure=True)
     def _complete_change(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -99,24 +104,14 @@ class ContactChange(Origin):
         }
 
 
-class LeadCreate(Origin):
+class LeadCreate(Reachable):
     """A test-drive request; ``customer_number`` only for a verified customer."""
 
     customer_number: str | None = Field(None, max_length=30)
     name: str = Field(..., min_length=2, max_length=120)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=40)
     model: str = Field(..., min_length=1, max_length=80)
     workshop_code: str | None = Field(None, max_length=40)
     preferred_date: str = Field(..., min_length=1, max_length=80)
-
-    @validator("email")
-    def _email_format(cls, value: str | None) -> str | None:
-        return _checked_email(value)
-
-    @validator("phone")
-    def _phone_format(cls, value: str | None) -> str | None:
-        return _checked_phone(value)
 
     @root_validator(skip_on_failure=True)
     def _reachable(cls, values: dict[str, Any]) -> dict[str, Any]:
