@@ -8,6 +8,13 @@ therefore reads Rasa's SQL tracker store (``RASA_TRACKER_STORE_URL``, the
 ``utter_handoff_requested`` that no escalation covers becomes one, built
 from the conversation's events by the same code as the action's. Creation is
 idempotent, so the action and the sweeper never produce two.
+
+Each sweep reads only the events written since the previous one (``events.id``
+above a watermark, a primary-key range): the table has no index on
+``action_name`` or ``timestamp``, so reading the whole look-back window
+every sweep would scan the entire table every few seconds. The watermark
+lags one sweep behind, so a row whose transaction committed late (another
+Rasa process) is still seen; event ids already handled are skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +26,18 @@ import time
 from typing import Any
 
 import anyio
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    func,
+    select,
+)
 from sqlalchemy.engine import Engine
 
 from bot.escalation.reasons import known_reason
@@ -66,33 +84,44 @@ class TrackerStoreSweeper:
         self._engine: Engine = create_engine(tracker_store_url, future=True, pool_pre_ping=True)
         self._service = service
         self._grace = grace_seconds
-        self._done: set[tuple[str, float]] = set()
+        self._read_from = 0
+        """Events with a larger id are read by the next sweep."""
+        self._settled = 0
+        """Every handoff request up to this event id was handled by the last sweep."""
+        self._done: set[int] = set()
 
     def sweep(self, now: float | None = None) -> list[int]:
         """Record every uncovered handoff request; return the new escalation ids."""
         now = time.time() if now is None else now
-        query = select(EVENTS.c.sender_id, EVENTS.c.timestamp).where(
-            EVENTS.c.action_name == HANDOFF_UTTERANCE,
-            EVENTS.c.timestamp >= now - LOOKBACK_SECONDS,
-            EVENTS.c.timestamp <= now - self._grace,
-        )
         try:
             with self._engine.connect() as connection:
-                requests = connection.execute(query).all()
+                newest = connection.execute(select(func.max(EVENTS.c.id))).scalar() or 0
+                requests = connection.execute(
+                    select(EVENTS.c.id, EVENTS.c.sender_id, EVENTS.c.timestamp)
+                    .where(
+                        EVENTS.c.id > self._read_from,
+                        EVENTS.c.id <= newest,
+                        EVENTS.c.action_name == HANDOFF_UTTERANCE,
+                        EVENTS.c.timestamp >= now - LOOKBACK_SECONDS,
+                    )
+                    .order_by(EVENTS.c.id)
+                ).all()
         except Exception as error:  # the tracker store may not exist yet
             logger.debug("Tracker store not readable: %r", error)
             return []
-        horizon = now - LOOKBACK_SECONDS
-        self._done = {(sender, at) for sender, at in self._done if at >= horizon}
+        settled = newest
         created = []
-        for sender_id, stamp in requests:
-            if (sender_id, stamp) in self._done:
-                continue
-            if not self._service.covers_request(sender_id, stamp):
+        for event_id, sender_id, stamp in requests:
+            if stamp > now - self._grace:
+                settled = event_id - 1  # the action server still has time; read again from here
+                break
+            if event_id not in self._done and not self._service.covers_request(sender_id, stamp):
                 escalation_id = self._record(sender_id, stamp)
                 if escalation_id is not None:
                     created.append(escalation_id)
-            self._done.add((sender_id, stamp))
+            self._done.add(event_id)
+        self._read_from, self._settled = self._settled, max(settled, self._settled)
+        self._done = {event_id for event_id in self._done if event_id > self._read_from}
         return created
 
     def _record(self, sender_id: str, stamp: float) -> int | None:

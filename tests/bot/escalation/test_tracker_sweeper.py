@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from bot.escalation.tracker_sweeper import EVENTS, TrackerStoreSweeper
 from tests.bot.escalation.conftest import T0, invoice_conversation, slot
@@ -73,3 +73,27 @@ def test_an_unreadable_tracker_store_is_no_failure(feature, tmp_path) -> None:
     assert (
         TrackerStoreSweeper(f"sqlite:///{tmp_path / 'missing.db'}", feature.service).sweep() == []
     )
+
+
+def test_each_sweep_reads_only_the_events_written_since_the_last(feature, tmp_path) -> None:
+    missed = invoice_conversation()[:-1]
+    url = tracker_store(tmp_path / "tracker.db", {"first": missed})
+    sweeper = TrackerStoreSweeper(url, feature.service, grace_seconds=3)
+    statements: list[tuple[str, dict]] = []
+    event.listen(
+        sweeper._engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, params, _ctx, _many: statements.append((sql, params)),
+    )
+    assert len(sweeper.sweep(now=T0 + 60)) == 1
+    newest = len(missed)
+    # requests written after a sweep are found by the next ones, once
+    tracker_store(tmp_path / "tracker.db", {"later": missed})
+    assert len(sweeper.sweep(now=T0 + 61)) == 1
+    assert sweeper.sweep(now=T0 + 62) == []
+    assert sweeper.sweep(now=T0 + 63) == []
+    handoff_reads = [params for sql, params in statements if "action_name" in sql]
+    # the first sweep reads from the start, later ones from the sweep before the last
+    lower_bounds = [params[0] for params in handoff_reads]
+    assert lower_bounds == [0, 0, newest, 2 * newest]
+    sweeper.close()
