@@ -14,9 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.crm.db import create_session_factory
 from bot.crm.enums import Channel
-from bot.crm.errors import CRMConflict, CRMUnavailable, CRMValidationError, CustomerNotFound
+from bot.crm.errors import (
+    CRMConflict,
+    CRMUnavailable,
+    CRMValidationError,
+    CustomerNotFound,
+    WorkshopNotFound,
+)
 from bot.crm.identifiers import normalize_customer_number
-from bot.crm.models import Customer, Interaction
+from bot.crm.models import Customer, Interaction, Workshop
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware."""
@@ -115,6 +121,21 @@ class ServiceBase:
         if customer is None:
             raise CustomerNotFound(f"no customer {number}")
         return customer
+
+    @staticmethod
+    def _workshop(session: Session, code: str) -> Workshop:
+        """Load a workshop by its code (any case, surrounding blanks ignored).
+
+        Raises:
+            WorkshopNotFound: No such workshop.
+
+        """
+        workshop = session.execute(
+            select(Workshop).where(Workshop.code == code.strip().lower())
+        ).scalar_one_or_none()
+        if workshop is None:
+            raise WorkshopNotFound(f"no workshop {code!r}")
+        return workshop
 
     def _log(
         self,

@@ -22,7 +22,6 @@ from bot.crm.errors import (
     CRMValidationError,
     SlotUnavailable,
     VehicleNotFound,
-    WorkshopNotFound,
 )
 from bot.crm.identifiers import (
     normalize_document_number,
@@ -88,7 +87,7 @@ class CalendarOperations(ServiceBase):
         if not 1 <= days <= MAX_SLOT_DAYS:
             raise CRMValidationError(f"days must be between 1 and {MAX_SLOT_DAYS}")
         with self._reading() as session:
-            workshop = _workshop(session, workshop_code)
+            workshop = self._workshop(session, workshop_code)
             rows = session.execute(
                 select(_slots.c.starts_at, _slots.c.ends_at)
                 .where(
@@ -119,7 +118,7 @@ class CalendarOperations(ServiceBase):
         """
         with self._writing() as session:
             customer = self._customer(session, customer_number)
-            workshop = _workshop(session, booking.workshop_code)
+            workshop = self._workshop(session, booking.workshop_code)
             slot_id = self._future_slot(session, workshop, booking.starts_at)
             row = models.Appointment(
                 appointment_number=next_number(session, "appointment"),
@@ -164,7 +163,9 @@ class CalendarOperations(ServiceBase):
             customer = self._customer(session, customer_number)
             row = self._changeable(session, customer, appointment_number)
             workshop = (
-                _workshop(session, change.workshop_code) if change.workshop_code else row.workshop
+                self._workshop(session, change.workshop_code)
+                if change.workshop_code
+                else row.workshop
             )
             new_start = change.starts_at.replace(tzinfo=None)
             if workshop.id == row.workshop_id and new_start == row.starts_at:
@@ -249,15 +250,6 @@ class CalendarOperations(ServiceBase):
                 f"appointment {row.appointment_number} is {row.status.value}"
             )
         return row
-
-
-def _workshop(session: Session, code: str) -> models.Workshop:
-    workshop = session.execute(
-        select(models.Workshop).where(models.Workshop.code == code.strip().lower())
-    ).scalar_one_or_none()
-    if workshop is None:
-        raise WorkshopNotFound(f"no workshop {code!r}")
-    return workshop
 
 
 def _vehicle_id(customer: models.Customer, vin: str | None) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.crm import models, schemas
-from bot.crm.errors import WorkshopNotFound
 from bot.crm.service.base import ServiceBase
 from bot.crm.service.numbering import next_number
 
@@ -25,15 +24,7 @@ class LeadOperations(ServiceBase):
             customer = (
                 self._customer(session, lead.customer_number) if lead.customer_number else None
             )
-            workshop_id = None
-            if lead.workshop_code:
-                workshop_id = session.execute(
-                    select(models.Workshop.id).where(
-                        models.Workshop.code == lead.workshop_code.strip().lower()
-                    )
-                ).scalar_one_or_none()
-                if workshop_id is None:
-                    raise WorkshopNotFound(f"no workshop {lead.workshop_code!r}")
+            workshop = self._workshop(session, lead.workshop_code) if lead.workshop_code else None
             row = models.Lead(
                 lead_number=next_number(session, "lead"),
                 customer_id=customer.id if customer else None,
@@ -41,7 +32,7 @@ class LeadOperations(ServiceBase):
                 email=lead.email,
                 phone=lead.phone,
                 model=lead.model,
-                workshop_id=workshop_id,
+                workshop_id=workshop.id if workshop else None,
                 preferred_date=lead.preferred_date,
                 status="new",
                 channel=lead.channel,
