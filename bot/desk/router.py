@@ -21,14 +21,14 @@ and connections to this site only, and nothing inline.
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.desk.live import ChangeSignal, next_update
 from bot.escalation import schemas
-from bot.escalation.auth import InvalidToken, read_agent_token
+from bot.escalation.api import authenticate_agent
 from bot.escalation.wiring import EscalationFeature
 from bot.web.static_files import static_router
 
@@ -119,25 +119,8 @@ def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> schemas.AgentRef:
         secret = escalations.settings.agent_token_secret
-        if not secret:
-            raise HTTPException(
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-                detail="AGENT_TOKEN_SECRET is not set: live updates need it",
-            )
-        try:
-            if credentials is None:
-                raise InvalidToken("missing")
-            claims = read_agent_token(credentials.credentials, secret.reveal())
-        except InvalidToken:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                detail="missing, invalid or expired agent token",
-                headers={"WWW-Authenticate": "Bearer"},
-            ) from None
-        agent = escalations.agents.seen(claims.agent_id)
-        if agent is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="agent disabled")
-        return agent
+        assert secret is not None  # EscalationFeature.create always sets one
+        return authenticate_agent(credentials, secret, escalations.agents)
 
     @router.get("/desk")
     def desk_page() -> HTMLResponse:

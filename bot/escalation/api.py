@@ -42,6 +42,31 @@ def escalation_error_response(_request: Request, error: Exception) -> JSONRespon
     )
 
 
+def authenticate_agent(
+    credentials: HTTPAuthorizationCredentials | None, secret: Secret, agents: AgentDirectory
+) -> schemas.AgentRef:
+    """Return the agent a bearer token names (the agent API's and the desk's check).
+
+    Raises:
+        HTTPException: 401 for a missing, forged or expired token, or a disabled agent.
+
+    """
+    try:
+        if credentials is None:
+            raise InvalidToken("missing")
+        claims = read_agent_token(credentials.credentials, secret.reveal())
+    except InvalidToken:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="missing, invalid or expired agent token",
+            headers={"WWW-Authenticate": "Bearer"},
+        ) from None
+    agent = agents.seen(claims.agent_id)
+    if agent is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="agent disabled")
+    return agent
+
+
 def escalation_routers(
     live_chat: LiveChat,
     agents: AgentDirectory,
@@ -65,20 +90,7 @@ def escalation_routers(
     def current_agent(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> schemas.AgentRef:
-        try:
-            if credentials is None:
-                raise InvalidToken("missing")
-            claims = read_agent_token(credentials.credentials, agent_secret.reveal())
-        except InvalidToken:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                detail="missing, invalid or expired agent token",
-                headers={"WWW-Authenticate": "Bearer"},
-            ) from None
-        agent = agents.seen(claims.agent_id)
-        if agent is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="agent disabled")
-        return agent
+        return authenticate_agent(credentials, agent_secret, agents)
 
     Agent = Annotated[schemas.AgentRef, Depends(current_agent)]
     auth = APIRouter(prefix="/api/auth", tags=["agent desk"])

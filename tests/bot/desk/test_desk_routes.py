@@ -117,6 +117,15 @@ async def test_an_expired_token_is_refused(client) -> None:
     assert response.status_code == 401
 
 
+async def test_a_valid_token_of_an_unknown_agent_is_refused_by_desk_and_api(client) -> None:
+    stranger = issue_agent_token(999, "ghost", AGENT_SECRET.reveal(), ttl_seconds=60)
+    headers = {"Authorization": f"Bearer {stranger}"}
+    assert (await client.get("/desk/api/updates", headers=headers)).status_code == 401
+    assert (await client.get("/api/escalations", headers=headers)).status_code == 401
+    me = await client.get("/api/auth/me", headers=await log_in(client))
+    assert me.status_code == 200
+
+
 async def test_the_snapshot_has_the_queue_by_priority_and_the_open_escalation(app, client) -> None:
     normal = open_escalation(app, "conv-normal")
     urgent = open_escalation(app, "conv-urgent", "breakdown_urgent")
