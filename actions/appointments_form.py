@@ -81,7 +81,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         customer = slots.identity(tracker).customer_number
         if customer is None:
             raise CRMError("no verified customer")
-        return await within_budget(self.services.crm.get_profile(customer))
+        return await self.services.profile(customer)
 
     # --- extraction -------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
 from actions.services import Services
-from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
+from bot.budget import ANSWER_BUDGET_SECONDS
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 
@@ -129,7 +129,7 @@ async def profile_for(
 ) -> CustomerProfile | None:
     """Return the verified customer's profile within the turn's budget (None when the CRM fails)."""
     try:
-        return await within_budget(services.crm.get_profile(customer), turn_budget(tracker))
+        return await services.profile(customer, turn_budget(tracker))
     except CRMError as error:
         logger.warning("Profile unavailable: %s", error)
         return None

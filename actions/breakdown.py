@@ -52,7 +52,7 @@ class ActionBreakdownFollowup(UsesServices, Action):
         if customer is None:
             return []
         try:
-            vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+            vehicles = (await self.services.profile(customer)).vehicles
         except CRMError as error:
             logger.warning("Breakdown case impossible, CRM unavailable: %s", error)
             return []
@@ -88,7 +88,7 @@ class ValidateBreakdownForm(JourneyFormValidation):
         if customer is None or self.answer(tracker, BREAKDOWN_VEHICLE) is None:
             return {}
         try:
-            vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+            vehicles = (await self.services.profile(customer)).vehicles
         except CRMError:
             return {BREAKDOWN_VEHICLE: NO_VEHICLE}
         found = match_vehicle(
@@ -118,7 +118,7 @@ class ActionAskBreakdownVehicle(UsesServices, Action):
         vehicles = []
         if customer is not None:
             try:
-                vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+                vehicles = (await self.services.profile(customer)).vehicles
             except CRMError as error:
                 logger.warning("Vehicles unavailable: %s", error)
         send(dispatcher, [Reply("utter_ask_breakdown_vehicle", buttons=vehicle_buttons(vehicles))])
@@ -144,7 +144,7 @@ class ActionSubmitBreakdown(UsesServices, Action):
             return cleared
         conversation = slots.conversation(tracker)
         try:
-            profile = await crm_call(self.services.crm.get_profile(customer))
+            profile = await self.services.profile(customer)
             vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
             label = vehicle_label(vehicle, "Fahrzeug unbekannt")
             created = await crm_call(

@@ -69,7 +69,7 @@ def _journey(topic: str) -> Any:
             if since:
                 prefilled[CASE_SINCE] = since
         try:
-            profile = await crm_call(services.crm.get_profile(customer))
+            profile = await services.profile(customer)
         except CRMError as error:
             logger.warning("Case form without vehicles: %s", error)
             dispatcher.utter_message(response="utter_crm_unavailable")
@@ -119,7 +119,7 @@ class ValidateCaseForm(JourneyFormValidation):
         if customer is None or self.answer(tracker, CASE_VEHICLE) is None:
             return {}
         try:
-            profile = await crm_call(self.services.crm.get_profile(customer))
+            profile = await self.services.profile(customer)
         except CRMError:
             return {CASE_VEHICLE: NO_VEHICLE}
         found = match_vehicle(
@@ -149,7 +149,7 @@ class ActionAskCaseVehicle(UsesServices, Action):
         vehicles = []
         if customer is not None:
             try:
-                vehicles = (await crm_call(self.services.crm.get_profile(customer))).vehicles
+                vehicles = (await self.services.profile(customer)).vehicles
             except CRMError as error:
                 logger.warning("Vehicles unavailable: %s", error)
         send(dispatcher, [Reply("utter_ask_case_vehicle", buttons=vehicle_buttons(vehicles))])
@@ -178,7 +178,7 @@ class ActionSubmitCase(UsesServices, Action):
         kind = _KINDS[topic]
         conversation = slots.conversation(tracker)
         try:
-            profile = await crm_call(self.services.crm.get_profile(customer))
+            profile = await self.services.profile(customer)
             reason = (
                 complaint_handoff_reason(profile.customer, description, profile.cases)
                 if kind is CaseKind.COMPLAINT

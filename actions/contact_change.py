@@ -87,7 +87,7 @@ async def serve_change_address(
     if field is not None:
         prefilled[CONTACT_FIELD] = field.value
         try:
-            current = await crm_call(services.crm.get_profile(customer))
+            current = await services.profile(customer)
         except CRMError as error:
             logger.warning("Contact change impossible: %s", error)
             dispatcher.utter_message(response="utter_crm_unavailable")
@@ -153,7 +153,7 @@ class ValidateContactChangeForm(JourneyFormValidation):
         if text is None:
             return {}
         try:
-            current = await crm_call(self.services.crm.get_profile(customer))
+            current = await self.services.profile(customer)
         except CRMError:
             return {}
         value = _read(
@@ -224,9 +224,7 @@ class ActionAskContactChangeConfirmed(UsesServices, Action):
         old = ""
         if customer is not None:
             try:
-                old = _current_value(
-                    (await crm_call(self.services.crm.get_profile(customer))).customer, field
-                )
+                old = _current_value((await self.services.profile(customer)).customer, field)
             except CRMError as error:
                 logger.warning("Current contact data unavailable: %s", error)
         shown = address_display(new) if isinstance(new, dict) else str(new or "")

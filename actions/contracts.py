@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.journey_support import crm_call, send
+from actions.journey_support import send
 from actions.services import Services
 from bot.crm.errors import CRMError
 from bot.self_service.contracts import contract_replies
@@ -21,7 +21,7 @@ async def serve_contract_info(
 ) -> list[EventType]:
     """Describe the customer's contracts."""
     try:
-        profile = await crm_call(services.crm.get_profile(customer))
+        profile = await services.profile(customer)
     except CRMError as error:
         logger.warning("Contracts unavailable: %s", error)
         dispatcher.utter_message(response="utter_crm_unavailable")

@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.services import Services, UsesServices
-from bot.budget import within_budget
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 from bot.personalization import addressee, loyalty, select_highlights
@@ -22,7 +21,7 @@ logger = logging.getLogger(__name__)
 async def load_profile(services: Services, customer_number: str) -> CustomerProfile | None:
     """Return the verified customer's profile, or None (with a log line) when the CRM fails."""
     try:
-        return await within_budget(services.crm.get_profile(customer_number))
+        return await services.profile(customer_number)
     except CRMError as error:
         logger.warning("Profile of the verified customer unavailable: %s", error)
         return None

@@ -37,7 +37,7 @@ async def serve_invoice_question(
     request = request_message(tracker, "invoice_question")
     wanted = read_request(request.entity("invoice_request"), request.text)
     try:
-        profile = await crm_call(services.crm.get_profile(customer))
+        profile = await services.profile(customer)
         if wanted is InvoiceRequest.PAYMENT:
             dispatcher.utter_message(response="utter_invoice_payment_methods")
             return []

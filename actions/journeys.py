@@ -58,6 +58,8 @@ class ActionResumeRequest(UsesServices, Action):
 
     Verified: greet personally once, then serve the remembered request with
     the verified customer number (the only identity a journey ever gets).
+    Greeting and journey share one profile read (:meth:`Services.for_turn`):
+    one CRM call, and a hung CRM is waited for once.
     Locked out: explain and hand over to a human. Stopped or CRM unavailable: the
     form has already said so.
     """
@@ -84,25 +86,26 @@ class ActionResumeRequest(UsesServices, Action):
                 dispatcher.utter_message(response="utter_verification_locked")
                 events += hand_over("verification_locked")
             return events
+        services = self.services.for_turn()
         known: list[Interaction] = []
         if not current.greeted:
-            profile = await load_profile(self.services, customer)
+            profile = await load_profile(services, customer)
             if profile is not None:
                 opener = (
                     "utter_greet_verified_customer"
                     if current.method == slots.BY_POSTAL_CODE
                     else "utter_greet_customer"
                 )
-                events += greet_personally(dispatcher, profile, self.services, opener=opener)
+                events += greet_personally(dispatcher, profile, services, opener=opener)
                 known = profile.recent_interactions
             elif current.method == slots.BY_POSTAL_CODE:
                 dispatcher.utter_message(response="utter_verified_without_profile")
         journey = JOURNEYS.get(topic) if isinstance(topic, str) else None
         if journey is None:
             return events
-        events += await journey(dispatcher, tracker, self.services, customer)
+        events += await journey(dispatcher, tracker, services, customer)
         events += log_topic(
-            self.services,
+            services,
             customer,
             slots.conversation(tracker),
             topic,

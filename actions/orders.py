@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.journey_support import crm_call, request_message, send
+from actions.journey_support import request_message, send
 from actions.services import Services
 from bot.crm.errors import CRMError
 from bot.self_service.orders import order_status_replies
@@ -22,7 +22,7 @@ async def serve_order_status(
     """Answer with the status of the order asked for, the only open one, or a choice."""
     request = request_message(tracker, "order_status")
     try:
-        profile = await crm_call(services.crm.get_profile(customer))
+        profile = await services.profile(customer)
     except CRMError as error:
         logger.warning("Orders unavailable: %s", error)
         dispatcher.utter_message(response="utter_crm_unavailable")

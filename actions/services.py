@@ -3,7 +3,9 @@
 Actions receive a :class:`Services` in their constructor (tests pass one
 over a real in-process CRM); the action server builds its actions without
 arguments, and they use :func:`default_services`, created on first use from
-the settings - never at import.
+the settings - never at import. An action that reads the customer's profile
+more than once in a turn (greeting, then journey) works on
+:meth:`Services.for_turn`, which asks the CRM for it once.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
 from bot.conversation_log import ConversationLog
 from bot.crm.client import CRMClient
-from bot.crm.errors import CRMUnavailable
+from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.http_client import crm_client_from_settings
+from bot.crm.schemas import CustomerProfile
 from bot.settings import Secret, SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
@@ -48,6 +52,48 @@ class Services:
     today: Callable[[], date] = local_today
     _crm: CRMClient | None = field(default=None, init=False, repr=False)
     _log: ConversationLog | None = field(default=None, init=False, repr=False)
+    _base: Services | None = field(default=None, init=False, repr=False)
+    _profiles: dict[str, CustomerProfile | CRMError] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def for_turn(self) -> Services:
+        """Return these collaborators for one action run: :meth:`profile` asks the CRM once.
+
+        The CRM client and the history writer stay shared; only the profile
+        (or the CRM's failure to give it) is remembered, and only by the copy.
+        """
+        turn = Services(self.crm_factory, self.token_secret, self.today)
+        turn._base = self
+        return turn
+
+    async def profile(
+        self, customer_number: str, budget: float = ANSWER_BUDGET_SECONDS
+    ) -> CustomerProfile:
+        """Return the customer's profile from the CRM, within ``budget`` seconds.
+
+        On a :meth:`for_turn` copy the answer is remembered: a second reader
+        in the same turn gets it without a call, and a CRM that failed or
+        hung once is not waited for again.
+
+        Raises:
+            CRMError: The CRM failed, was too slow or is not configured.
+
+        """
+        remembered = self._profiles.get(customer_number)
+        if isinstance(remembered, CRMError):
+            raise remembered
+        if remembered is not None:
+            return remembered
+        try:
+            found = await within_budget(self.crm.get_profile(customer_number), budget)
+        except CRMError as error:
+            if self._base is not None:
+                self._profiles[customer_number] = error
+            raise
+        if self._base is not None:
+            self._profiles[customer_number] = found
+        return found
 
     @property
     def crm(self) -> CRMClient:
@@ -57,6 +103,8 @@ class Services:
             CRMUnavailable: The CRM client is not configured (CRM_API_TOKEN).
 
         """
+        if self._base is not None:
+            return self._base.crm
         if self._crm is None:
             try:
                 self._crm = self.crm_factory()
@@ -68,6 +116,8 @@ class Services:
     @property
     def conversation_log(self) -> ConversationLog:
         """The interaction history writer (over :attr:`crm`)."""
+        if self._base is not None:
+            return self._base.conversation_log
         if self._log is None:
             self._log = ConversationLog(self.crm)
         return self._log

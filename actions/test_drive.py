@@ -56,7 +56,7 @@ class ActionStartTestDrive(UsesServices, Action):
         customer = verified_customer(tracker)
         if customer is not None:
             try:
-                profile = await crm_call(self.services.crm.get_profile(customer))
+                profile = await self.services.profile(customer)
             except CRMError as error:
                 logger.warning("Test drive without prefilled contact: %s", error)
             else:

@@ -1,8 +1,14 @@
+import time
+
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.journeys import JOURNEYS, ActionResumeRequest
+from actions.services import Services
+from bot.budget import ANSWER_BUDGET_SECONDS
+from bot.crm.local_client import LocalCRMClient
 from bot.topics import PERSONAL_TOPICS
-from tests.actions.conftest import as_dict, make_tracker, responses, user
+from tests.actions.conftest import TODAY, as_dict, make_tracker, responses, user
 
 
 async def resume(services, domain, slots):
@@ -173,3 +179,53 @@ def test_every_response_the_actions_use_exists(domain) -> None:
     ]
     used |= {f"utter_highlight_{kind}" for kind in kinds}
     assert used <= set(domain["responses"])
+
+
+class CountingCRM(LocalCRMClient):
+    """The real in-process CRM, counting the profile reads."""
+
+    def __init__(self, service) -> None:
+        super().__init__(service)
+        self.profile_reads = 0
+
+    async def get_profile(self, customer_number):
+        self.profile_reads += 1
+        return await super().get_profile(customer_number)
+
+
+@pytest.mark.parametrize("topic", ["service_due", "order_status", "invoice_question"])
+async def test_greeting_and_journey_read_the_profile_once(topic, domain, crm_service_local) -> None:
+    crm = CountingCRM(crm_service_local)
+    services = Services(crm_factory=lambda: crm, today=lambda: TODAY)
+    _, dispatcher = await resume(
+        services,
+        domain,
+        {
+            "verified_customer_number": "K-100002",
+            "verification_method": "postal_code",
+            "requested_intent": topic,
+            "logged_topics": ["identified"],
+        },
+    )
+    assert responses(dispatcher)[0] == "utter_greet_verified_customer"
+    assert len(responses(dispatcher)) > 3  # greeting, highlights and the journey's answer
+    assert crm.profile_reads == 1
+
+
+@pytest.mark.parametrize("topic", ["service_due", "order_status", "invoice_question"])
+async def test_a_hung_crm_is_waited_for_once_per_turn(topic, hung_services, domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        domain,
+        [user("?", topic)],
+        {
+            "verified_customer_number": "K-100002",
+            "verification_method": "postal_code",
+            "requested_intent": topic,
+        },
+    )
+    started = time.perf_counter()
+    await ActionResumeRequest(hung_services).run(dispatcher, tracker, domain)
+    assert time.perf_counter() - started < ANSWER_BUDGET_SECONDS + 0.5
+    assert responses(dispatcher)[0] == "utter_verified_without_profile"
+    assert responses(dispatcher)[1] in ("utter_crm_unavailable", "utter_service_due_unavailable")
