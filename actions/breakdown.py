@@ -18,15 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.journey_forms import JourneyFormValidation
-from actions.journey_support import crm_call, hand_over, send, start_form, verified_customer
+from actions.journey_forms import ActionAskVehicle, JourneyFormValidation
+from actions.journey_support import crm_call, hand_over, start_form, verified_customer
 from actions.services import UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CaseCreate
 from bot.personalization import vehicle_label
-from bot.self_service.replies import Reply
-from bot.self_service.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
+from bot.self_service.vehicles import sole_vehicle, vehicle_note
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +55,8 @@ class ActionBreakdownFollowup(UsesServices, Action):
         except CRMError as error:
             logger.warning("Breakdown case impossible, CRM unavailable: %s", error)
             return []
-        prefilled: dict[str, Any] = {}
-        if len(vehicles) <= 1:
-            prefilled[BREAKDOWN_VEHICLE] = vehicles[0].vin if vehicles else NO_VEHICLE
+        sole = sole_vehicle(vehicles)
+        prefilled = {BREAKDOWN_VEHICLE: sole} if sole else {}
         return start_form(BREAKDOWN_FORM, BREAKDOWN_SLOTS, **prefilled)
 
 
@@ -84,45 +82,17 @@ class ValidateBreakdownForm(JourneyFormValidation):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Read the vehicle from a button, VIN, plate or model name."""
-        customer = verified_customer(tracker)
-        if customer is None or self.answer(tracker, BREAKDOWN_VEHICLE) is None:
-            return {}
-        try:
-            vehicles = (await self.services.profile(customer)).vehicles
-        except CRMError:
-            return {BREAKDOWN_VEHICLE: NO_VEHICLE}
-        found = match_vehicle(
-            vehicles,
-            vin=self.entity(tracker, "vin"),
-            plate=self.entity(tracker, "license_plate"),
-            text=tracker.latest_message.get("text") or "",
-        )
-        if found is None:
-            dispatcher.utter_message(response="utter_case_vehicle_unknown")
-            return {BREAKDOWN_VEHICLE: None}
-        return {BREAKDOWN_VEHICLE: found.vin}
+        return await self.vehicle_answer(dispatcher, tracker, BREAKDOWN_VEHICLE)
 
 
-class ActionAskBreakdownVehicle(UsesServices, Action):
+class ActionAskBreakdownVehicle(ActionAskVehicle):
     """Ask which vehicle broke down, with one button per vehicle."""
+
+    RESPONSE = "utter_ask_breakdown_vehicle"
 
     def name(self) -> str:
         """Return the action's name in the domain."""
         return "action_ask_breakdown_vehicle"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        """Ask with the customer's vehicles as buttons."""
-        customer = verified_customer(tracker)
-        vehicles = []
-        if customer is not None:
-            try:
-                vehicles = (await self.services.profile(customer)).vehicles
-            except CRMError as error:
-                logger.warning("Vehicles unavailable: %s", error)
-        send(dispatcher, [Reply("utter_ask_breakdown_vehicle", buttons=vehicle_buttons(vehicles))])
-        return []
 
 
 class ActionSubmitBreakdown(UsesServices, Action):
@@ -146,7 +116,6 @@ class ActionSubmitBreakdown(UsesServices, Action):
         try:
             profile = await self.services.profile(customer)
             vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
-            label = vehicle_label(vehicle, "Fahrzeug unbekannt")
             created = await crm_call(
                 self.services.crm.create_case(
                     customer,
@@ -154,9 +123,9 @@ class ActionSubmitBreakdown(UsesServices, Action):
                         channel=conversation.channel,
                         conversation_id=conversation.conversation_id,
                         kind=CaseKind.BREAKDOWN,
-                        subject=f"Panne: {label}"[:160],
-                        description=f"Standort: {location}\nFahrzeug: {label}"
-                        + (f" (FIN {vehicle.vin})" if vehicle else ""),
+                        subject=f"Panne: {vehicle_label(vehicle, 'Fahrzeug unbekannt')}"[:160],
+                        description=f"Standort: {location}\nFahrzeug: "
+                        + vehicle_note(profile.vehicles, vin, "Fahrzeug unbekannt"),
                         priority=CasePriority.URGENT,
                     ),
                 )

@@ -18,12 +18,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
-from actions.journey_forms import JourneyFormValidation
+from actions.journey_forms import ActionAskVehicle, JourneyFormValidation
 from actions.journey_support import (
     crm_call,
     hand_over,
     request_message,
-    send,
     start_form,
     verified_customer,
 )
@@ -31,7 +30,6 @@ from actions.services import Services, UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CaseCreate
-from bot.personalization import vehicle_label
 from bot.self_service.cases import (
     complaint_handoff_reason,
     describes_what_happened,
@@ -39,8 +37,7 @@ from bot.self_service.cases import (
     subject_from,
 )
 from bot.self_service.privacy import SUBJECTS, read_privacy_request
-from bot.self_service.replies import Reply
-from bot.self_service.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
+from bot.self_service.vehicles import sole_vehicle, vehicle_note
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +71,9 @@ def _journey(topic: str) -> Any:
             logger.warning("Case form without vehicles: %s", error)
             dispatcher.utter_message(response="utter_crm_unavailable")
             return []
-        if len(profile.vehicles) <= 1:
-            prefilled[CASE_VEHICLE] = profile.vehicles[0].vin if profile.vehicles else NO_VEHICLE
+        sole = sole_vehicle(profile.vehicles)
+        if sole:
+            prefilled[CASE_VEHICLE] = sole
         dispatcher.utter_message(response=f"utter_case_intro_{topic}")
         return start_form(CASE_FORM, CASE_SLOTS, **prefilled)
 
@@ -115,45 +113,17 @@ class ValidateCaseForm(JourneyFormValidation):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Read the vehicle from a button, VIN, plate or model name."""
-        customer = verified_customer(tracker)
-        if customer is None or self.answer(tracker, CASE_VEHICLE) is None:
-            return {}
-        try:
-            profile = await self.services.profile(customer)
-        except CRMError:
-            return {CASE_VEHICLE: NO_VEHICLE}
-        found = match_vehicle(
-            profile.vehicles,
-            vin=self.entity(tracker, "vin"),
-            plate=self.entity(tracker, "license_plate"),
-            text=tracker.latest_message.get("text") or "",
-        )
-        if found is None:
-            dispatcher.utter_message(response="utter_case_vehicle_unknown")
-            return {CASE_VEHICLE: None}
-        return {CASE_VEHICLE: found.vin}
+        return await self.vehicle_answer(dispatcher, tracker, CASE_VEHICLE)
 
 
-class ActionAskCaseVehicle(UsesServices, Action):
+class ActionAskCaseVehicle(ActionAskVehicle):
     """Ask which vehicle it is about, with one button per vehicle."""
+
+    RESPONSE = "utter_ask_case_vehicle"
 
     def name(self) -> str:
         """Return the action's name in the domain."""
         return "action_ask_case_vehicle"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        """Ask with the customer's vehicles as buttons."""
-        customer = verified_customer(tracker)
-        vehicles = []
-        if customer is not None:
-            try:
-                vehicles = (await self.services.profile(customer)).vehicles
-            except CRMError as error:
-                logger.warning("Vehicles unavailable: %s", error)
-        send(dispatcher, [Reply("utter_ask_case_vehicle", buttons=vehicle_buttons(vehicles))])
-        return []
 
 
 class ActionSubmitCase(UsesServices, Action):
@@ -184,7 +154,6 @@ class ActionSubmitCase(UsesServices, Action):
                 if kind is CaseKind.COMPLAINT
                 else None
             )
-            vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
             created = await crm_call(
                 self.services.crm.create_case(
                     customer,
@@ -195,8 +164,7 @@ class ActionSubmitCase(UsesServices, Action):
                         subject=subject_from(description, _SUBJECT_PREFIX[kind]),
                         description=(
                             f"{description}\n\nSeit: {since}\n"
-                            f"Fahrzeug: {vehicle_label(vehicle, 'keines angegeben')}"
-                            + (f" (FIN {vehicle.vin})" if vehicle else "")
+                            f"Fahrzeug: {vehicle_note(profile.vehicles, vin, 'keines angegeben')}"
                         )[:4000],
                         priority=CasePriority.HIGH if reason else CasePriority.NORMAL,
                     ),

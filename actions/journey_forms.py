@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -24,13 +25,17 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.contracts import serve_contract_info
 from actions.invoices import serve_invoice_question
-from actions.journey_support import send
+from actions.journey_support import send, verified_customer
 from actions.orders import serve_order_status
 from actions.services import UsesServices
+from bot.crm.errors import CRMError
 from bot.self_service.account import read_account_topic
 from bot.self_service.invoices import InvoiceRequest, read_request
 from bot.self_service.replies import Reply
+from bot.self_service.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
 from bot.verification import wants_to_stop
+
+logger = logging.getLogger(__name__)
 
 LEAVING = frozenset({"request_human", "breakdown_help", "goodbye"})
 """Intents that leave a form (rules handle them)."""
@@ -157,6 +162,59 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
             return None
         value = next(tracker.get_latest_entity_values(name), None)
         return str(value) if value is not None else None
+
+    async def vehicle_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str
+    ) -> dict[str, Any]:
+        """Read the vehicle for ``slot`` from a button, VIN, plate or model name.
+
+        An unknown vehicle is asked for again; without the CRM the concern
+        goes on without a vehicle (:data:`NO_VEHICLE`).
+        """
+        customer = verified_customer(tracker)
+        if customer is None or self.answer(tracker, slot) is None:
+            return {}
+        try:
+            vehicles = (await self.services.profile(customer)).vehicles
+        except CRMError:
+            return {slot: NO_VEHICLE}
+        found = match_vehicle(
+            vehicles,
+            vin=self.entity(tracker, "vin"),
+            plate=self.entity(tracker, "license_plate"),
+            text=tracker.latest_message.get("text") or "",
+        )
+        if found is None:
+            dispatcher.utter_message(response="utter_case_vehicle_unknown")
+            return {slot: None}
+        return {slot: found.vin}
+
+
+class ActionAskVehicle(UsesServices, Action, ABC):
+    """Base of the questions "which vehicle?": one button per vehicle of the customer's.
+
+    Subclasses name the question's response (:attr:`RESPONSE`).
+    """
+
+    RESPONSE: str = ""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Return the action's name in the domain."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Ask with the customer's vehicles as buttons (none when the CRM fails)."""
+        customer = verified_customer(tracker)
+        vehicles = []
+        if customer is not None:
+            try:
+                vehicles = (await self.services.profile(customer)).vehicles
+            except CRMError as error:
+                logger.warning("Vehicles unavailable: %s", error)
+        send(dispatcher, [Reply(self.RESPONSE, buttons=vehicle_buttons(vehicles))])
+        return []
 
 
 class ActionAnswerDigression(UsesServices, Action):

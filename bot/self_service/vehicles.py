@@ -38,3 +38,21 @@ def match_vehicle(
 def vehicle_buttons(vehicles: Sequence[Vehicle]) -> tuple[Button, ...]:
     """Return one button per vehicle (payload ``/inform{"vin": ...}``)."""
     return tuple(Button(vehicle_label(v), "inform", {"vin": v.vin}) for v in vehicles)
+
+
+def sole_vehicle(vehicles: Sequence[Vehicle]) -> str | None:
+    """Return the vehicle answer that needs no question: the only VIN, or :data:`NO_VEHICLE`.
+
+    None when the customer has several vehicles (the form asks which).
+    """
+    if len(vehicles) > 1:
+        return None
+    return vehicles[0].vin if vehicles else NO_VEHICLE
+
+
+def vehicle_note(vehicles: Sequence[Vehicle], vin: str, missing: str) -> str:
+    """Return the vehicle line of a case: ``Aurora Touring, M-AS 2004 (FIN ...)`` or ``missing``."""
+    vehicle = next((v for v in vehicles if v.vin == vin), None)
+    if vehicle is None:
+        return missing
+    return f"{vehicle_label(vehicle)} (FIN {vehicle.vin})"

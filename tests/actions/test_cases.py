@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cases import ActionSubmitCase, ValidateCaseForm
+from actions.breakdown import ActionAskBreakdownVehicle, ValidateBreakdownForm
+from actions.cases import ActionAskCaseVehicle, ActionSubmitCase, ValidateCaseForm
 from actions.journeys import JOURNEYS
 from bot.crm.enums import CaseKind, CasePriority
+from bot.crm.seed.population import customer_number
+from bot.personalization import vehicle_label
 from tests.actions.conftest import as_dict, make_tracker, responses
 from tests.actions.journey_turns import form_tracker, request_tracker
 
@@ -156,3 +160,84 @@ async def test_a_stopped_form_writes_nothing(services, domain, crm_service_local
     tracker = make_tracker(domain, [], {"verified_customer_number": "K-100001"})
     await ActionSubmitCase(services).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == [] and crm_service_local.list_cases("K-100001") == []
+
+
+async def test_the_case_records_what_happened_since_when_and_the_vehicle(
+    services, domain, crm_service_local
+) -> None:
+    await submit(
+        services, domain, "K-100002", "complaint", "Der Lack hat Kratzer", "WNL0VEL0E2022B002"
+    )
+    await submit(services, domain, "K-100001", "warranty_claim", "Das Radio ist stumm")
+    complaint = crm_service_local.list_cases("K-100002")[0]
+    assert complaint.description == (
+        "Der Lack hat Kratzer\n\nSeit: seit letzter Woche\n"
+        "Fahrzeug: Vela e, K-MY 812 (FIN WNL0VEL0E2022B002)"
+    )
+    claim = next(c for c in crm_service_local.list_cases("K-100001") if c.kind is CaseKind.WARRANTY)
+    assert claim.description == (
+        "Das Radio ist stumm\n\nSeit: seit letzter Woche\nFahrzeug: keines angegeben"
+    )
+
+
+# --- which vehicle (case and breakdown forms share it) ----------------------------
+
+
+def _two_vehicle_owner(crm_service_local):
+    """A generated customer with two vehicles (the demo customers have one or none)."""
+    for index in range(1, 21):
+        profile = crm_service_local.get_profile(customer_number(index))
+        if len(profile.vehicles) == 2:
+            return profile
+    raise AssertionError("no generated customer with two vehicles")
+
+
+@pytest.mark.parametrize(
+    ("ask", "response"),
+    [
+        (ActionAskCaseVehicle, "utter_ask_case_vehicle"),
+        (ActionAskBreakdownVehicle, "utter_ask_breakdown_vehicle"),
+    ],
+)
+async def test_which_vehicle_is_asked_with_one_button_per_vehicle(
+    ask, response, services, domain, crm_service_local
+) -> None:
+    profile = _two_vehicle_owner(crm_service_local)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        domain, [], {"verified_customer_number": profile.customer.customer_number}
+    )
+    assert await ask(services).run(dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == [response]
+    assert dispatcher.messages[0]["buttons"] == [
+        {"title": vehicle_label(v), "payload": f'/inform{{"vin": "{v.vin}"}}'}
+        for v in profile.vehicles
+    ]
+
+
+@pytest.mark.parametrize(
+    ("validation", "form", "slot"),
+    [
+        (ValidateCaseForm, "case_form", "case_vehicle"),
+        (ValidateBreakdownForm, "breakdown_form", "breakdown_vehicle"),
+    ],
+)
+async def test_the_vehicle_is_read_from_its_plate_and_an_unknown_one_asked_again(
+    validation, form, slot, services, unreachable_services, domain, crm_service_local
+) -> None:
+    profile = _two_vehicle_owner(crm_service_local)
+    second = profile.vehicles[1]
+    customer = profile.customer.customer_number
+
+    async def answer(text, used=services):
+        dispatcher = CollectingDispatcher()
+        tracker = form_tracker(domain, form, slot, text, customer=customer)
+        return as_dict(await validation(used).run(dispatcher, tracker, domain)), dispatcher
+
+    values, dispatcher = await answer(f"Das mit {second.plate}")
+    assert values[slot] == second.vin and responses(dispatcher) == []
+    values, dispatcher = await answer("der Traktor")
+    assert values[slot] is None
+    assert responses(dispatcher) == ["utter_case_vehicle_unknown"]
+    values, _ = await answer("der Traktor", unreachable_services)  # without the CRM: no vehicle
+    assert values[slot] == "none"
