@@ -10,7 +10,9 @@ action server's intake, a customer's message during a takeover, another
 agent's claim, the tracker-store sweeper, another bot-service process)
 reaches the desk the same way. A :class:`ChangeSignal` cuts the wait short
 when this process has just answered a call that may have changed an
-escalation.
+escalation. :class:`SharedReads` lets all waiting requests of the process
+share one read per poll interval, so ten agents waiting cost the database
+what one does.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import threading
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, Protocol, TypeVar
 
 from anyio import to_thread
 from fastapi.encoders import jsonable_encoder
@@ -45,9 +48,12 @@ class ChangeSignal:
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
+        self.generation = 0
+        """Counts the notifications; reads from before the latest one are stale."""
 
     def notify(self) -> None:
         """Wake every current waiter; later waiters wait for the next notification."""
+        self.generation += 1
         self._event.set()
         self._event = asyncio.Event()
 
@@ -56,6 +62,61 @@ class ChangeSignal:
         event = self._event
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(event.wait(), timeout=seconds)
+
+
+_T = TypeVar("_T")
+
+
+class SharedReads:
+    """An :class:`EscalationReader` whose answers the waiting requests share.
+
+    An answer is reused for ``max_age`` seconds (the poll interval), unless
+    ``changes`` was notified since the read began.
+
+    Args:
+        reader: The escalation service.
+        changes: Notified after this process answered a write call.
+        max_age: Longest reuse of one answer, in seconds.
+        clock: Monotonic seconds (tests).
+
+    """
+
+    def __init__(
+        self,
+        reader: EscalationReader,
+        changes: ChangeSignal,
+        max_age: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._reader = reader
+        self._changes = changes
+        self._max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._answers: dict[Hashable, tuple[float, int, Any]] = {}
+
+    def list_escalations(self, status: str = "open") -> list[schemas.EscalationItem]:
+        """Return the escalations of one status in queue order."""
+        return self._shared(("list", status), lambda: self._reader.list_escalations(status))
+
+    def get_escalation(self, escalation_id: int) -> schemas.EscalationDetail:
+        """Return one escalation's context package (raises EscalationNotFound)."""
+        return self._shared(
+            ("detail", escalation_id), lambda: self._reader.get_escalation(escalation_id)
+        )
+
+    def _shared(self, key: Hashable, read: Callable[[], _T]) -> _T:
+        with self._lock:  # one read at a time: waiters woken together share it
+            started, generation = self._clock(), self._changes.generation
+            answer = self._answers.get(key)
+            if answer and started - answer[0] < self._max_age and answer[1] == generation:
+                return answer[2]  # type: ignore[no-any-return]
+            value = read()
+            self._answers = {
+                k: v for k, v in self._answers.items() if started - v[0] < self._max_age
+            }
+            self._answers[key] = (started, generation, value)
+            return value
 
 
 def read_snapshot(reader: EscalationReader, escalation_id: int | None) -> dict[str, Any]:

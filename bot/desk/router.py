@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.desk.live import ChangeSignal, next_update
+from bot.desk.live import ChangeSignal, SharedReads, next_update
 from bot.escalation import schemas
 from bot.escalation.api import authenticate_agent
 from bot.escalation.wiring import EscalationFeature
@@ -68,6 +68,7 @@ def install_desk(app: FastAPI, *, poll_seconds: float = 0.5) -> None:
     """
     changes = ChangeSignal()
     app.state.desk_changes = changes
+    app.state.desk_reads = SharedReads(app.state.escalations.service, changes, poll_seconds)
     app.add_middleware(NotifyOnWrites, changes=changes)
     app.include_router(desk_router(poll_seconds=poll_seconds))
 
@@ -140,7 +141,7 @@ def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 20.0,
     ) -> JSONResponse:
         update: dict[str, Any] = await next_update(
-            escalations.service,
+            getattr(request.app.state, "desk_reads", escalations.service),
             escalation,
             cursor,
             wait_seconds=wait,

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from anyio import to_thread
 
-from bot.desk.live import ChangeSignal, next_update
+from bot.desk.live import ChangeSignal, SharedReads, next_update
 from bot.desk.router import DESK_DIR
 from bot.escalation.auth import issue_agent_token
 from bot.escalation.schemas import EscalationIntake
@@ -275,3 +275,25 @@ async def test_a_write_call_to_the_api_wakes_the_desk(app, client) -> None:
     await client.get("/api/escalations", headers=headers)
     await reading
     assert time.perf_counter() - started > 0.3  # a GET changes nothing: no wake-up
+
+
+async def test_waiting_desks_share_one_read_per_poll_interval() -> None:
+    reader, changes = CountingReader(), ChangeSignal()
+    shared = SharedReads(reader, changes, max_age=10)
+    first = await next_update(shared, None, "", wait_seconds=0, poll_seconds=10)
+    assert reader.reads == 2  # the open and the claimed queue
+    waiters = [
+        asyncio.create_task(
+            next_update(
+                shared, None, first["cursor"], wait_seconds=20, poll_seconds=10, changes=changes
+            )
+        )
+        for _ in range(5)
+    ]
+    await asyncio.sleep(0.2)
+    assert reader.reads == 2  # five more desks waiting, no more reads
+    reader.open.append({"id": 7})
+    changes.notify()  # a write: the shared answers are stale
+    updates = await asyncio.wait_for(asyncio.gather(*waiters), timeout=5)
+    assert all(update["open"] == [{"id": 7}] for update in updates)
+    assert reader.reads == 4  # read once more for all five
