@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from bot.self_service.replies import words
+from bot.self_service.replies import read_choice
 
 
 class AccountTopic(str, Enum):
@@ -37,13 +37,4 @@ _KEYWORDS = (
 
 def read_account_topic(entity: str | None, text: str | None) -> AccountTopic | None:
     """Return the topic from the button's entity, else from keywords, else None (ask)."""
-    if entity:
-        try:
-            return AccountTopic(entity)
-        except ValueError:
-            pass
-    said = words(text)
-    for topic, pattern in _KEYWORDS:
-        if pattern.search(said):
-            return topic
-    return None
+    return read_choice(AccountTopic, _KEYWORDS, entity, text)

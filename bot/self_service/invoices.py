@@ -10,7 +10,7 @@ from bot.crm.enums import InvoiceStatus
 from bot.crm.identifiers import normalize_document_number
 from bot.crm.schemas import Invoice
 from bot.formatting import format_date, format_money
-from bot.self_service.replies import Button, Reply, words
+from bot.self_service.replies import Button, Reply, read_choice
 
 UNPAID = frozenset({InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.DISPUTED})
 
@@ -51,16 +51,8 @@ _KEYWORDS = (
 
 def read_request(entity: str | None, text: str | None) -> InvoiceRequest:
     """Return what the customer wants: the button's entity, else keywords, else an overview."""
-    if entity:
-        try:
-            return InvoiceRequest(entity)
-        except ValueError:
-            pass
-    said = words(text)
-    for request, pattern in _KEYWORDS:
-        if pattern.search(said):
-            return request
-    return InvoiceRequest.OVERVIEW
+    wanted = read_choice(InvoiceRequest, _KEYWORDS, entity, text)
+    return InvoiceRequest.OVERVIEW if wanted is None else wanted
 
 
 def overview_replies(invoices: Sequence[Invoice]) -> list[Reply]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from bot.self_service.replies import words
+from bot.self_service.replies import read_choice
 
 
 class PrivacyRequest(str, Enum):
@@ -40,13 +40,4 @@ SUBJECTS = {
 
 def read_privacy_request(entity: str | None, text: str | None) -> PrivacyRequest | None:
     """Return the request from the button's entity, else from keywords, else None (ask)."""
-    if entity:
-        try:
-            return PrivacyRequest(entity)
-        except ValueError:
-            pass
-    said = words(text)
-    for request, pattern in _KEYWORDS:
-        if pattern.search(said):
-            return request
-    return None
+    return read_choice(PrivacyRequest, _KEYWORDS, entity, text)

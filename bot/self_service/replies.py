@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,27 @@ class Reply:
 def words(text: str | None) -> str:
     """Return ``text`` in lower case with single spaces (for keyword checks)."""
     return " ".join((text or "").lower().split())
+
+
+def read_choice(
+    choices: type[E],
+    keywords: Iterable[tuple[E, re.Pattern[str]]],
+    entity: str | None,
+    text: str | None,
+) -> E | None:
+    """Return what the customer chose: a button's entity, else the first keyword match, else None.
+
+    Args:
+        choices: The enum of the answers (the entity carries a value of it).
+        keywords: Each answer with the pattern of its words (checked in order, on :func:`words`).
+        entity: The entity of a button or the NLU, if any.
+        text: What the customer wrote.
+
+    """
+    if entity:
+        try:
+            return choices(entity)
+        except ValueError:
+            pass
+    said = words(text)
+    return next((choice for choice, pattern in keywords if pattern.search(said)), None)

@@ -62,6 +62,9 @@ def test_privacy_account_and_place_readers() -> None:
     )
     assert read_account_topic(None, "Ich komme nicht ins Portal") is AccountTopic.LOGIN
     assert read_account_topic(None, "Frage") is None
+    # an entity that is no choice (a tampered button) falls back to the words
+    assert read_privacy_request("everything", "Bitte löschen") is PrivacyRequest.DELETION
+    assert read_account_topic("root", "Frage") is None
     assert read_place("80331") == Place(postal_code="80331")
     assert read_place("in Köln") == Place(city="Köln")
     assert read_place("Wo ist die nächste Werkstatt?") is None
