@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
+from actions.journey_support import LEAVING
 from actions.services import Services
 from bot.budget import ANSWER_BUDGET_SECONDS
 from bot.crm.errors import CRMError
@@ -35,8 +36,6 @@ CANCEL_FORM = "cancel_appointment_form"
 
 FORM_SLOTS = (SERVICE, WORKSHOP, VEHICLE, START, PREFERENCE, CONFIRMED, NUMBER)
 
-NEVER_AN_ANSWER = frozenset({"request_human", "breakdown_help", "goodbye"})
-"""Intents whose messages are never read as an answer; rules handle them."""
 ANSWER_INTENTS = frozenset(
     {
         "inform",
@@ -81,7 +80,7 @@ def entity(tracker: Tracker, name: str) -> str | None:
 
 def reads_values(tracker: Tracker) -> bool:
     """Tell whether the latest message may be read for values at all."""
-    return slots.latest_intent(tracker) not in NEVER_AN_ANSWER
+    return slots.latest_intent(tracker) not in LEAVING
 
 
 def is_answer(tracker: Tracker) -> bool:

@@ -25,7 +25,7 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.contracts import serve_contract_info
 from actions.invoices import serve_invoice_question
-from actions.journey_support import send, verified_customer
+from actions.journey_support import LEAVING, send, verified_customer
 from actions.orders import serve_order_status
 from actions.services import UsesServices
 from bot.crm.errors import CRMError
@@ -37,8 +37,6 @@ from bot.verification import wants_to_stop
 
 logger = logging.getLogger(__name__)
 
-LEAVING = frozenset({"request_human", "breakdown_help", "goodbye"})
-"""Intents that leave a form (rules handle them)."""
 DIGRESSIONS = frozenset(
     {
         "help",

@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+LEAVING = frozenset({"request_human", "breakdown_help", "goodbye"})
+"""Intents that leave any form, never read as an answer (rules handle them)."""
+
 HANDOFF_REASON = "handoff_reason"
 HANDOFF_CASE_NUMBER = "handoff_case_number"
 REQUEST_HUMAN = "action_request_human"
