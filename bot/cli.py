@@ -50,11 +50,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.crm.db import upgrade_database
-    from bot.escalation.settings import get_escalation_settings
     from bot.web.app import create_app
 
     settings.require_crm_api_token()
-    get_escalation_settings().require_agent_token_secret()
+    settings.escalation.require_agent_token_secret()
     upgrade_database(settings.crm_database_url)
     app = create_app(settings)
     # ws="none": rasa pins websockets 10, which uvicorn's websocket support cannot use.

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.escalation.errors import TakeoverFailed
-from bot.escalation.settings import EscalationSettings
+from bot.settings import EscalationSettings
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from bot.escalation.customer_context import ProfileLoader, customer_context
 from bot.escalation.errors import EscalationConflict, EscalationNotFound
 from bot.escalation.models import Agent, AuditEntry, Escalation, EscalationMessage, EscalationNote
 from bot.escalation.reasons import known_reason, priority_of, reason_text
-from bot.escalation.settings import EscalationSettings
 from bot.escalation.summary import summarize
+from bot.settings import EscalationSettings
 
 COVER_SECONDS = 5.0
 """An escalation created this long before a handoff request still covers it."""

@@ -20,9 +20,8 @@ from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.rasa_conversations import RasaConversations
 from bot.escalation.service import EscalationService
-from bot.escalation.settings import EscalationSettings
 from bot.escalation.tracker_sweeper import TrackerStoreSweeper
-from bot.settings import Secret
+from bot.settings import EscalationSettings, Secret
 
 logger = logging.getLogger(__name__)
 

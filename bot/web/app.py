@@ -18,7 +18,6 @@ from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
 from bot.desk.router import install_desk
-from bot.escalation.settings import EscalationSettings, get_escalation_settings
 from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
 from bot.web.site import website_router
@@ -29,17 +28,15 @@ def create_app(
     *,
     crm_service: CRMService | None = None,
     routers: Sequence[APIRouter] = (),
-    escalation_settings: EscalationSettings | None = None,
 ) -> FastAPI:
     """Build the bot service.
 
     Args:
-        settings: The service settings; CRM_API_TOKEN must be set.
+        settings: The service settings; CRM_API_TOKEN must be set. The
+            escalation feature (``settings.escalation``) is ``app.state.escalations``.
         crm_service: The CRM to expose; by default one over
             ``settings.crm_database_url`` (its engine is closed on shutdown).
         routers: Further routers to mount (agent desk, website, ...).
-        escalation_settings: Escalation, agent and takeover settings; from the
-            environment by default. The feature is ``app.state.escalations``.
 
     Returns:
         The ASGI app.
@@ -54,9 +51,7 @@ def create_app(
         engine = create_crm_engine(settings.crm_database_url)
         crm_service = CRMService(engine)
     service = crm_service
-    escalations = EscalationFeature.create(
-        escalation_settings or get_escalation_settings(), service, token
-    )
+    escalations = EscalationFeature.create(settings.escalation, service, token)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -29,8 +29,13 @@ def test_values_from_the_environment() -> None:
             "BOT_HOST": "0.0.0.0",
             "BOT_PORT": "9000",
             "CRM_TIMEOUT_SECONDS": "0.8",
+            "AGENT_TOKEN_SECRET": "agent-secret-" * 3,
+            "RASA_API_TOKEN": "rasa-secret",
+            "RASA_URL": "http://rasa:5005/",
         }
     )
+    assert settings.escalation.rasa_url == "http://rasa:5005"
+    assert settings.escalation.require_agent_token_secret().reveal() == "agent-secret-" * 3
     assert settings.crm_api_url == "http://bot:8000"
     assert settings.require_crm_api_token().reveal() == "s3cret-token"
     assert (settings.bot_host, settings.bot_port, settings.crm_timeout_seconds) == (
@@ -40,6 +45,7 @@ def test_values_from_the_environment() -> None:
     )
     shown = repr(settings) + str(settings)
     assert "s3cret-token" not in shown and "other-secret" not in shown and ":pw@" not in shown
+    assert "agent-secret" not in shown and "rasa-secret" not in shown
     assert "Secret('**********')" in shown
 
 
