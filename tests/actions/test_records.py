@@ -73,7 +73,9 @@ async def test_invoice_copy_is_recorded_in_the_history(services, domain, crm_ser
     assert dispatcher.messages[0]["email"] == "so***@example.at"
     latest = crm_service_local.list_interactions("K-100003")[0]
     assert latest.topic == "invoice_copy"
-    assert "R-20250201" in latest.summary
+    assert latest.summary.endswith(
+        "Kopie der Rechnung R-20250201 per E-Mail an die hinterlegte Adresse gesendet"
+    )
 
 
 async def test_invoice_payment_methods(services, domain) -> None:
@@ -92,6 +94,11 @@ async def test_invoice_dispute_opens_a_case_and_goes_to_a_human(
     assert responses(dispatcher) == ["utter_invoice_dispute_opened"]
     case = crm_service_local.list_cases("K-100003")[0]
     assert case.kind is CaseKind.INVOICE_DISPUTE and case.priority is CasePriority.HIGH
+    assert case.subject == "Rechnung R-20250201 beanstandet"
+    assert case.description == (
+        "Im Chat beanstandet (1.245,50 €, Reparatur Kupplung). "
+        "Nachricht: Die Rechnung ist zu hoch, das stimmt nicht"
+    )
     assert dispatcher.messages[0]["case_number"] == case.case_number
     assert as_dict(events) == {
         "handoff_reason": "invoice_dispute",
@@ -144,6 +151,7 @@ async def test_data_privacy_deletion_becomes_a_case_for_the_privacy_team(
     case = crm_service_local.list_cases("K-100005")[0]
     assert case.kind is CaseKind.PRIVACY
     assert case.subject == "Datenschutz: Antrag auf Löschung"
+    assert case.description == "Im Chat gestellt. Nachricht: Löschen Sie bitte meine Daten"
     assert responses(dispatcher) == ["utter_privacy_case_opened_deletion"]
     assert dispatcher.messages[0]["case_number"] == case.case_number
     assert as_dict(events)["handoff_reason"] == "data_privacy_request"
