@@ -73,10 +73,7 @@ class LiveChat:
             TakeoverFailed: Rasa did not accept the hand-back.
 
         """
-        escalation = self.service.owned_by(escalation_id, agent.id)
-        self.rasa.hand_back(escalation.conversation_id)
-        self.service.set_takeover(escalation_id, agent.id, False)
-        self.service.add_system_line(escalation_id, HANDBACK_NOTICE)
+        self._hand_back(self.service.owned_by(escalation_id, agent.id), agent)
         return self.service.get_escalation(escalation_id)
 
     def resolve(
@@ -110,7 +107,7 @@ class LiveChat:
             )
         if escalation.takeover_active:
             try:
-                self.hand_back(escalation_id, agent)
+                self._hand_back(escalation, agent)
             except TakeoverFailed as error:
                 logger.warning("Hand-back on resolve failed: %s", error)
         return self.service.resolve(escalation_id, agent.id, body.resolution, body.note)
@@ -121,3 +118,8 @@ class LiveChat:
         self.rasa.take_over(escalation.conversation_id, agent.display_name)
         self.service.set_takeover(escalation.id, agent.id, True)
         self.service.add_system_line(escalation.id, JOINED_NOTICE.format(agent=agent.display_name))
+
+    def _hand_back(self, escalation: schemas.EscalationItem, agent: schemas.AgentRef) -> None:
+        self.rasa.hand_back(escalation.conversation_id)
+        self.service.set_takeover(escalation.id, agent.id, False)
+        self.service.add_system_line(escalation.id, HANDBACK_NOTICE)
