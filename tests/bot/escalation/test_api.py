@@ -183,6 +183,22 @@ def test_a_full_agent_round(client, feature, rasa) -> None:
     ]
 
 
+def test_resolving_a_taken_over_chat_hands_it_back_first(client, feature, rasa) -> None:
+    escalation = intake(client)["escalation_id"]
+    keller = login(client)
+    assert client.post(f"/api/escalations/{escalation}/claim", headers=keller).status_code == 200
+    resolved = client.post(
+        f"/api/escalations/{escalation}/resolve",
+        json={"resolution": "Rechnung erklärt"},
+        headers=keller,
+    ).json()
+    assert (resolved["status"], resolved["takeover_active"]) == ("resolved", False)
+    assert resolved["transcript"][-1]["role"] == "system"
+    assert rasa.calls[-1][2][0] == {"event": "slot", "name": "agent_takeover", "value": False}
+    actions = [entry["action"] for entry in feature.service.audit_trail(escalation)]
+    assert actions[-2:] == ["handback", "resolve"]
+
+
 def test_a_message_rasa_refuses_is_not_recorded(client, rasa) -> None:
     escalation = intake(client)["escalation_id"]
     keller = login(client)
