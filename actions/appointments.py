@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import appointments_slots as form
 from actions.appointments_form import changeable, workshop_of
+from actions.journey_support import turn_budget
 from actions.services import Services
 from bot.appointments.dates import parse_when
 from bot.appointments.offers import (
@@ -149,9 +150,7 @@ async def appointment_status(
         return []
     if ready:
         try:
-            workshops = await within_budget(
-                services.crm.find_workshops(), form.turn_budget(tracker)
-            )
+            workshops = await within_budget(services.crm.find_workshops(), turn_budget(tracker))
         except CRMError as error:
             logger.warning("Workshops unavailable: %s", error)
             workshops = []

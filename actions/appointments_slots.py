@@ -7,15 +7,13 @@ validation actions (:mod:`actions.appointments_form`) extract and check them.
 from __future__ import annotations
 
 import logging
-import time
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
-from actions.journey_support import LEAVING
+from actions.journey_support import LEAVING, turn_budget
 from actions.services import Services
-from bot.budget import ANSWER_BUDGET_SECONDS
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 
@@ -99,28 +97,6 @@ def said_since_user(tracker: Tracker, response: str) -> bool:
         ):
             return True
     return False
-
-
-TURN_SECONDS = 2.6
-"""What one bot turn may spend waiting for the CRM in total (answers within 3 s)."""
-MIN_WAIT_SECONDS = 0.3
-
-
-def turn_budget(tracker: Tracker) -> float:
-    """Return how long a CRM call may still take in this turn.
-
-    A journey runs after ``action_resume_request`` has already asked the CRM
-    for the profile: with a hung CRM, a second full wait would make the
-    answer late.
-    """
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            sent = event.get("timestamp")
-            if isinstance(sent, (int, float)):
-                left = TURN_SECONDS - (time.time() - sent)
-                return max(MIN_WAIT_SECONDS, min(ANSWER_BUDGET_SECONDS, left))
-            break
-    return ANSWER_BUDGET_SECONDS
 
 
 async def profile_for(

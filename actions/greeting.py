@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.services import Services, UsesServices
+from bot.budget import ANSWER_BUDGET_SECONDS
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 from bot.personalization import addressee, loyalty, select_highlights
@@ -18,10 +19,12 @@ from bot.personalization import addressee, loyalty, select_highlights
 logger = logging.getLogger(__name__)
 
 
-async def load_profile(services: Services, customer_number: str) -> CustomerProfile | None:
+async def load_profile(
+    services: Services, customer_number: str, budget: float = ANSWER_BUDGET_SECONDS
+) -> CustomerProfile | None:
     """Return the verified customer's profile, or None (with a log line) when the CRM fails."""
     try:
-        return await services.profile(customer_number)
+        return await services.profile(customer_number, budget)
     except CRMError as error:
         logger.warning("Profile of the verified customer unavailable: %s", error)
         return None

@@ -9,6 +9,7 @@ and handing over to a human under the handoff contract (slots
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
-from bot.budget import within_budget
+from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
 from bot.self_service.replies import Reply
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,27 @@ def start_form(form: str, form_slots: Iterable[str], **prefilled: Any) -> list[E
 def verified_customer(tracker: Tracker) -> str | None:
     """Return the verified customer number, or None."""
     return slots.identity(tracker).customer_number
+
+
+TURN_SECONDS = 2.6
+"""What one bot turn may spend waiting for the CRM in total (answers within 3 s)."""
+MIN_WAIT_SECONDS = 0.3
+
+
+def turn_budget(tracker: Tracker) -> float:
+    """Return how long a CRM call may still take in this turn.
+
+    The verification form or the profile read may have waited already in
+    this turn: a further full wait would make the answer late.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            sent = event.get("timestamp")
+            if isinstance(sent, (int, float)):
+                left = TURN_SECONDS - (time.time() - sent)
+                return max(MIN_WAIT_SECONDS, min(ANSWER_BUDGET_SECONDS, left))
+            break
+    return ANSWER_BUDGET_SECONDS
 
 
 async def crm_call(call: Awaitable[T]) -> T:

@@ -20,7 +20,7 @@ from actions.appointments import APPOINTMENT_JOURNEYS
 from actions.appointments_slots import OFFER as APPOINTMENT_OFFER
 from actions.greeting import greet_personally, load_profile
 from actions.history import log_topic
-from actions.journey_support import hand_over
+from actions.journey_support import hand_over, turn_budget
 from actions.record_journeys import RECORD_JOURNEYS
 from actions.services import Services, UsesServices
 from actions.vehicle import VEHICLE_JOURNEYS
@@ -89,7 +89,7 @@ class ActionResumeRequest(UsesServices, Action):
         services = self.services.for_turn()
         known: list[Interaction] = []
         if not current.greeted:
-            profile = await load_profile(services, customer)
+            profile = await load_profile(services, customer, turn_budget(tracker))
             if profile is not None:
                 opener = (
                     "utter_greet_verified_customer"

@@ -19,6 +19,7 @@ from actions import appointments_slots as form
 from actions import slots
 from actions.appointments import start_booking
 from actions.appointments_form import changeable
+from actions.journey_support import turn_budget
 from actions.services import Services, UsesServices
 from bot.appointments.offers import vehicle_label
 from bot.budget import within_budget
@@ -83,7 +84,7 @@ async def recall_check(
     if vin or plate:
         try:
             notices = await within_budget(
-                services.crm.find_recalls(vin=vin, plate=plate), form.turn_budget(tracker)
+                services.crm.find_recalls(vin=vin, plate=plate), turn_budget(tracker)
             )
         except CRMValidationError:
             dispatcher.utter_message(response="utter_recall_invalid_vehicle")

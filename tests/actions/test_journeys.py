@@ -229,3 +229,24 @@ async def test_a_hung_crm_is_waited_for_once_per_turn(topic, hung_services, doma
     assert time.perf_counter() - started < ANSWER_BUDGET_SECONDS + 0.5
     assert responses(dispatcher)[0] == "utter_verified_without_profile"
     assert responses(dispatcher)[1] in ("utter_crm_unavailable", "utter_service_due_unavailable")
+
+
+async def test_after_a_slow_verification_the_profile_gets_only_what_is_left_of_the_turn(
+    hung_services, domain
+) -> None:
+    message = user("80331", "inform")
+    message["timestamp"] = time.time() - 1.9  # the identity check took 1.9 s of this turn
+    tracker = make_tracker(
+        domain,
+        [message],
+        {
+            "verified_customer_number": "K-100002",
+            "verification_method": "postal_code",
+            "requested_intent": "order_status",
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    started = time.perf_counter()
+    await ActionResumeRequest(hung_services).run(dispatcher, tracker, domain)
+    assert time.perf_counter() - started < 1.2  # 2.6 s for the turn, 0.7 s left
+    assert responses(dispatcher) == ["utter_verified_without_profile", "utter_crm_unavailable"]
