@@ -18,23 +18,23 @@ SKIPPED_ACTIONS = frozenset(
 INTERNAL_SLOTS = frozenset(
     {"requested_slot", "session_started_metadata", "logged_topics", "customer_greeted"}
 )
-CONVERSATIONAL_INTENTS = (
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "help",
-    "inform",
-    "out_of_scope",
-    "give_feedback",
-    "express_frustration",
-    "nlu_fallback",
+SOCIAL_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "help",
+        "request_human",
+        "inform",
+        "out_of_scope",
+        "express_frustration",
+        "give_feedback",
+        "nlu_fallback",
+    }
 )
-"""Intents that carry no request of their own (the NLU's insult override reads them too)."""
-SOCIAL_INTENTS = frozenset({*CONVERSATIONAL_INTENTS, "request_human"})
-"""Intents that are never the topic of an escalation."""
 
 
 @dataclass(frozen=True)

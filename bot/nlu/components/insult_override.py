@@ -22,10 +22,25 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.escalation.conversation import CONVERSATIONAL_INTENTS
 from bot.escalation.frustration import is_insult
 
 FRUSTRATION = "express_frustration"
+
+CONVERSATIONAL_INTENTS = (
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "help",
+    "inform",
+    "out_of_scope",
+    "give_feedback",
+    "express_frustration",
+    "nlu_fallback",
+)
+"""Intents that carry no request of their own: an insult then means frustration."""
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
