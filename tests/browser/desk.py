@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from tests.support.agents import agent_token, create_agent
 from tests.support.crm_server import CRM_API_TOKEN, CRMServer
-from tests.support.processes import PROJECT_ROOT, VENV_BIN
 
 try:
     from playwright.sync_api import expect
@@ -23,24 +22,7 @@ if TYPE_CHECKING:
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
-
-def create_agent(server: CRMServer, username: str, password: str, display_name: str) -> None:
-    """Create an agent account with the `bot agents create` command, as an admin would."""
-    subprocess.run(
-        [str(VENV_BIN / "bot"), "agents", "create", "--username", username,
-         "--display-name", display_name, "--password", password],
-        cwd=PROJECT_ROOT, env=server.env, check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-
-
-def agent_token(server: CRMServer, username: str, password: str) -> str:
-    response = httpx.post(
-        f"{server.url}/api/auth/login",
-        json={"username": username, "password": password},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return str(response.json()["access_token"])
+__all__ = ["AgentDesk", "HeldUpdates", "agent_token", "berlin", "create_agent", "hand_over"]
 
 
 def hand_over(server: CRMServer, conversation_id: str, events: list[dict], **fields: Any) -> int:
