@@ -17,13 +17,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
 from actions.journey_forms import ActionAskVehicle, JourneyFormValidation
-from actions.journey_support import crm_call, hand_over, start_form, verified_customer
+from actions.journey_support import hand_over, open_case, start_form, verified_customer
 from actions.services import UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
-from bot.crm.schemas import CaseCreate
 from bot.personalization import vehicle_label
 from bot.self_service.vehicles import sole_vehicle, vehicle_note
 
@@ -112,23 +110,18 @@ class ActionSubmitBreakdown(UsesServices, Action):
         vin = tracker.get_slot(BREAKDOWN_VEHICLE)
         if customer is None or not location or not vin:
             return cleared
-        conversation = slots.conversation(tracker)
         try:
             profile = await self.services.profile(customer)
             vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
-            created = await crm_call(
-                self.services.crm.create_case(
-                    customer,
-                    CaseCreate(
-                        channel=conversation.channel,
-                        conversation_id=conversation.conversation_id,
-                        kind=CaseKind.BREAKDOWN,
-                        subject=f"Panne: {vehicle_label(vehicle, 'Fahrzeug unbekannt')}"[:160],
-                        description=f"Standort: {location}\nFahrzeug: "
-                        + vehicle_note(profile.vehicles, vin, "Fahrzeug unbekannt"),
-                        priority=CasePriority.URGENT,
-                    ),
-                )
+            created = await open_case(
+                self.services,
+                tracker,
+                customer,
+                kind=CaseKind.BREAKDOWN,
+                subject=f"Panne: {vehicle_label(vehicle, 'Fahrzeug unbekannt')}"[:160],
+                description=f"Standort: {location}\nFahrzeug: "
+                + vehicle_note(profile.vehicles, vin, "Fahrzeug unbekannt"),
+                priority=CasePriority.URGENT,
             )
         except CRMError as error:
             logger.warning("Breakdown case not opened: %s", error)

@@ -17,11 +17,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import slots
 from actions.journey_forms import ActionAskVehicle, JourneyFormValidation
 from actions.journey_support import (
-    crm_call,
     hand_over,
+    open_case,
     request_message,
     start_form,
     verified_customer,
@@ -29,7 +28,6 @@ from actions.journey_support import (
 from actions.services import Services, UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
-from bot.crm.schemas import CaseCreate
 from bot.self_service.cases import (
     complaint_handoff_reason,
     describes_what_happened,
@@ -146,7 +144,6 @@ class ActionSubmitCase(UsesServices, Action):
         if customer is None or topic not in _KINDS or not description or not vin or not since:
             return cleared
         kind = _KINDS[topic]
-        conversation = slots.conversation(tracker)
         try:
             profile = await self.services.profile(customer)
             reason = (
@@ -154,21 +151,17 @@ class ActionSubmitCase(UsesServices, Action):
                 if kind is CaseKind.COMPLAINT
                 else None
             )
-            created = await crm_call(
-                self.services.crm.create_case(
-                    customer,
-                    CaseCreate(
-                        channel=conversation.channel,
-                        conversation_id=conversation.conversation_id,
-                        kind=kind,
-                        subject=subject_from(description, _SUBJECT_PREFIX[kind]),
-                        description=(
-                            f"{description}\n\nSeit: {since}\n"
-                            f"Fahrzeug: {vehicle_note(profile.vehicles, vin, 'keines angegeben')}"
-                        )[:4000],
-                        priority=CasePriority.HIGH if reason else CasePriority.NORMAL,
-                    ),
-                )
+            created = await open_case(
+                self.services,
+                tracker,
+                customer,
+                kind=kind,
+                subject=subject_from(description, _SUBJECT_PREFIX[kind]),
+                description=(
+                    f"{description}\n\nSeit: {since}\n"
+                    f"Fahrzeug: {vehicle_note(profile.vehicles, vin, 'keines angegeben')}"
+                )[:4000],
+                priority=CasePriority.HIGH if reason else CasePriority.NORMAL,
             )
         except CRMError as error:
             logger.warning("Case not opened: %s", error)
@@ -195,19 +188,14 @@ async def serve_data_privacy(
     if not wanted.opens_case:
         dispatcher.utter_message(response=f"utter_privacy_{wanted.value}")
         return []
-    conversation = slots.conversation(tracker)
     try:
-        created = await crm_call(
-            services.crm.create_case(
-                customer,
-                CaseCreate(
-                    channel=conversation.channel,
-                    conversation_id=conversation.conversation_id,
-                    kind=CaseKind.PRIVACY,
-                    subject=SUBJECTS[wanted],
-                    description=f"Im Chat gestellt. Nachricht: {request.text[:3000]}",
-                ),
-            )
+        created = await open_case(
+            services,
+            tracker,
+            customer,
+            kind=CaseKind.PRIVACY,
+            subject=SUBJECTS[wanted],
+            description=f"Im Chat gestellt. Nachricht: {request.text[:3000]}",
         )
     except CRMError as error:
         logger.warning("Privacy case not opened: %s", error)

@@ -9,11 +9,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
-from actions.journey_support import crm_call, hand_over, request_message, send
+from actions.journey_support import crm_call, hand_over, open_case, request_message, send
 from actions.services import Services
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
-from bot.crm.schemas import CaseCreate, CustomerProfile, InteractionCreate
+from bot.crm.schemas import CustomerProfile, InteractionCreate
 from bot.self_service.invoices import (
     InvoiceRequest,
     choice_buttons,
@@ -70,19 +70,15 @@ async def serve_invoice_question(
                 **values,
             )
             return []
-        created = await crm_call(
-            services.crm.create_case(
-                customer,
-                CaseCreate(
-                    channel=conversation.channel,
-                    conversation_id=conversation.conversation_id,
-                    kind=CaseKind.INVOICE_DISPUTE,
-                    subject=f"Rechnung {invoice.invoice_number} beanstandet",
-                    description=f"Im Chat beanstandet ({values['invoice_amount']}, "
-                    f"{invoice.subject}). Nachricht: {request.text[:3000]}",
-                    priority=CasePriority.HIGH,
-                ),
-            )
+        created = await open_case(
+            services,
+            tracker,
+            customer,
+            kind=CaseKind.INVOICE_DISPUTE,
+            subject=f"Rechnung {invoice.invoice_number} beanstandet",
+            description=f"Im Chat beanstandet ({values['invoice_amount']}, "
+            f"{invoice.subject}). Nachricht: {request.text[:3000]}",
+            priority=CasePriority.HIGH,
         )
     except CRMError as error:
         logger.warning("Invoice journey failed: %s", error)

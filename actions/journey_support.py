@@ -19,7 +19,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
+from actions.services import Services
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
+from bot.crm.enums import CaseKind, CasePriority
+from bot.crm.schemas import CaseCreate, CaseCreated
 from bot.self_service.replies import Reply
 
 logger = logging.getLogger(__name__)
@@ -132,3 +135,26 @@ def turn_budget(tracker: Tracker) -> float:
 async def crm_call(call: Awaitable[T]) -> T:
     """Await a CRM call within the answer budget (raises CRMError subclasses)."""
     return await within_budget(call)
+
+
+async def open_case(
+    services: Services,
+    tracker: Tracker,
+    customer: str,
+    *,
+    kind: CaseKind,
+    subject: str,
+    description: str,
+    priority: CasePriority = CasePriority.NORMAL,
+) -> CaseCreated:
+    """Open a case for the verified customer, from this conversation (raises CRMError)."""
+    conversation = slots.conversation(tracker)
+    case = CaseCreate(
+        channel=conversation.channel,
+        conversation_id=conversation.conversation_id,
+        kind=kind,
+        subject=subject,
+        description=description,
+        priority=priority,
+    )
+    return await crm_call(services.crm.create_case(customer, case))

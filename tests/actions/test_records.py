@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import slots
 from actions.journeys import JOURNEYS
 from bot.crm.enums import CaseKind, CasePriority
 from tests.actions.conftest import as_dict, responses
@@ -152,6 +153,9 @@ async def test_data_privacy_deletion_becomes_a_case_for_the_privacy_team(
     assert case.kind is CaseKind.PRIVACY
     assert case.subject == "Datenschutz: Antrag auf Löschung"
     assert case.description == "Im Chat gestellt. Nachricht: Löschen Sie bitte meine Daten"
+    opened = crm_service_local.list_interactions("K-100005")[0]  # the agent finds the chat
+    assert opened.topic == "case_opened"
+    assert opened.conversation_id == slots.conversation(tracker).conversation_id
     assert responses(dispatcher) == ["utter_privacy_case_opened_deletion"]
     assert dispatcher.messages[0]["case_number"] == case.case_number
     assert as_dict(events)["handoff_reason"] == "data_privacy_request"
