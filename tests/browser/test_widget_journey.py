@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from bot.customer_tokens import verify_customer_token
 from tests.browser.widget import ChatWidget, expect
+from tests.e2e.chat import tracker
 from tests.support.browser import DESKTOP, PHONE, running_website
 from tests.support.crm_server import CUSTOMER_TOKEN_SECRET
 from tests.support.processes import RunningServer, free_port
@@ -41,16 +41,6 @@ def watched(open_page, website):
         return page
 
     yield open_
-
-
-def tracker_events(rasa_server, session_id: str) -> list[dict]:
-    response = httpx.get(
-        f"{rasa_server.url}/conversations/{session_id}/tracker",
-        params={"token": rasa_server.token},
-        timeout=10,
-    )
-    assert response.status_code == 200
-    return response.json()["events"]
 
 
 def test_a_visitor_gets_a_human_and_keeps_the_conversation_across_pages(watched, shoot) -> None:
@@ -121,7 +111,7 @@ def test_a_logged_in_customer_is_greeted_personally_and_sends_the_token(
     assert not any("Kundennummer" in text for text in chat.bubble_texts("bot"))
     shoot(page, "widget-phone-personal-greeting")
 
-    events = tracker_events(rasa_server, chat.session_id())
+    events = tracker(rasa_server, chat.session_id())["events"]
     user_events = [event for event in events if event["event"] == "user"]
     tokens = {event["metadata"].get("customer_token") for event in user_events}
     assert len(tokens) == 1

@@ -47,13 +47,7 @@ class Chat:
         return Turn(response.json(), seconds)
 
     def tracker(self) -> dict[str, Any]:
-        response = httpx.get(
-            f"{self.rasa.url}/conversations/{self.sender}/tracker",
-            params={"token": self.rasa.token},
-            timeout=10,
-        )
-        assert response.status_code == 200
-        return response.json()
+        return tracker(self.rasa, self.sender)
 
     def slot(self, name: str) -> Any:
         return self.tracker()["slots"].get(name)
@@ -63,6 +57,17 @@ class Chat:
         assert "Kundennummer" in self.say("Wo ist meine Bestellung?").text
         self.say(number)
         return self.say(postal_code)
+
+
+def tracker(rasa_server, sender: str) -> dict[str, Any]:
+    """The conversation ``sender`` as the Rasa server's HTTP API returns it (with its token)."""
+    response = httpx.get(
+        f"{rasa_server.url}/conversations/{sender}/tracker",
+        params={"token": rasa_server.token},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def customer_token(number: str, secret: str = CUSTOMER_TOKEN_SECRET) -> str:
