@@ -76,6 +76,17 @@ def customer_token(number: str, secret: str = CUSTOMER_TOKEN_SECRET) -> str:
     return issue_customer_token(number, secret)
 
 
+def crm_customer(crm_server: CRMServer, number: str) -> dict[str, Any]:
+    """The customer's record (vehicles, appointments, cases ...) straight from the CRM API."""
+    response = httpx.get(
+        f"{crm_server.url}/api/crm/customers/{number}",
+        headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def crm_history(crm_server: CRMServer, number: str) -> list[dict[str, Any]]:
     """The customer's interaction history, newest first, straight from the CRM API."""
     response = httpx.get(
@@ -85,6 +96,18 @@ def crm_history(crm_server: CRMServer, number: str) -> list[dict[str, Any]]:
     )
     assert response.status_code == 200
     return response.json()
+
+
+def crm_lead(crm_server: CRMServer, lead_number: str) -> Any:
+    """The stored test-drive lead (the CRM API has no read route for leads), or None."""
+    from bot.crm.db import create_crm_engine
+    from bot.crm.service import CRMService
+
+    engine = create_crm_engine(f"sqlite:///{crm_server.database}")
+    try:
+        return CRMService(engine).get_lead(lead_number)
+    finally:
+        engine.dispose()
 
 
 def wait_for(condition, seconds: float = 5.0) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.chat import Chat, crm_history, customer_token, wait_for
+from tests.e2e.chat import Chat, crm_customer, crm_history, customer_token, wait_for
 from tests.support.crm_server import CRM_API_TOKEN
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
@@ -23,13 +23,7 @@ def logged_in(rasa_server, number: str) -> Chat:
 
 
 def appointments(crm_server, number: str) -> list[dict]:
-    response = httpx.get(
-        f"{crm_server.url}/api/crm/customers/{number}",
-        headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["appointments"]
+    return crm_customer(crm_server, number)["appointments"]
 
 
 def test_booking_in_free_text_with_a_correction_is_written_to_the_crm(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.chat import Chat, crm_history, customer_token, wait_for
+from tests.e2e.chat import Chat, crm_customer, crm_history, crm_lead, customer_token, wait_for
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -51,7 +51,7 @@ def test_complaint_gets_a_case_number_and_abbrechen_stops_a_form(rasa_server, cr
     assert "abgebrochen" in stopped
 
 
-def test_breakdown_of_a_verified_customer_becomes_an_urgent_case(rasa_server) -> None:
+def test_breakdown_of_a_verified_customer_becomes_an_urgent_case(rasa_server, crm_server) -> None:
     chat = Chat(rasa_server, metadata={"customer_token": customer_token(GENERATED_CUSTOMER)})
     first = chat.say("Mein Auto springt nicht an, ich stehe auf der A9").text
     assert "+49 800 6673 5448" in first  # the hotline first
@@ -60,6 +60,14 @@ def test_breakdown_of_a_verified_customer_becomes_an_urgent_case(rasa_server) ->
     if "Welches Fahrzeug" in turn.text:  # several vehicles: the first button
         turn = chat.say(turn.buttons[0])
     assert "dringenden Fall C-" in turn.text
+    number = turn.text.split("dringenden Fall ")[1].split(" ")[0].rstrip(".,")
+    (case,) = [
+        c
+        for c in crm_customer(crm_server, GENERATED_CUSTOMER)["cases"]
+        if c["case_number"] == number
+    ]
+    assert (case["kind"], case["priority"]) == ("breakdown", "urgent")
+    assert "A9 Richtung München, Kilometer 234" in case["description"]
     events = chat.tracker()["events"]
     actions = [e["name"] for e in events if e["event"] == "action"]
     assert actions.index("action_request_human") > actions.index("action_submit_breakdown")
@@ -79,7 +87,7 @@ def test_dealer_search_by_place_and_nothing_found(rasa_server) -> None:
     assert "In Hamburg haben wir leider keinen Standort" in chat.say("Hamburg").text
 
 
-def test_a_prospect_books_a_test_drive_lead(rasa_server) -> None:
+def test_a_prospect_books_a_test_drive_lead(rasa_server, crm_server) -> None:
     chat = Chat(rasa_server)
     ask_model = chat.say("Ich würde gern eine Probefahrt machen")
     assert '/inform{"vehicle_model": "Vela e"}' in ask_model.buttons
@@ -91,3 +99,12 @@ def test_a_prospect_books_a_test_drive_lead(rasa_server) -> None:
     done = chat.say("max.muster@example.at").text
     assert "Probefahrt-Anfrage P-" in done
     assert "Vela e bei Nordlicht Werkstatt Wien, Wunschtermin Samstag vormittag" in done
+    lead = crm_lead(crm_server, done.split("Probefahrt-Anfrage ")[1].split(" ")[0])
+    assert lead is not None and lead.conversation_id.startswith(chat.sender)
+    assert (lead.name, lead.email, lead.model, lead.preferred_date, lead.customer_id) == (
+        "Max Muster",
+        "max.muster@example.at",
+        "Vela e",
+        "Samstag vormittag",
+        None,
+    )

@@ -39,6 +39,7 @@ class CRMServer:
     def __init__(self, database: Path, log_dir: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database = database
         self.env = server_environment(
             CRM_DATABASE_URL=f"sqlite:///{database}",
             CRM_API_TOKEN=CRM_API_TOKEN,
