@@ -17,6 +17,7 @@ from tests.support.processes import (
     PROJECT_ROOT,
     VENV_BIN,
     free_port,
+    running_rasa,
     running_server,
     server_environment,
 )
@@ -115,31 +116,17 @@ def rasa_server(
         f'action_endpoint:\n  url: "{action_server.url}/webhook"\n'
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {rasa_address['tracker_db']}\n"
     )
-    token = RASA_TEST_TOKEN
-    with running_server(
+    with running_rasa(
         "rasa",
-        [
-            str(VENV_BIN / "rasa"),
-            "run",
-            "--model",
-            str(model_path),
-            "--port",
-            str(port),
-            "--enable-api",
-            "--cors",
-            "*",
-            "--auth-token",
-            token,
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(PROJECT_ROOT / "credentials.yml"),
-        ],
-        f"http://127.0.0.1:{port}/status?token={token}",
-        server_logs,
+        model_path,
+        port=port,
+        token=RASA_TEST_TOKEN,
+        endpoints=endpoints,
+        log_dir=server_logs,
         env=server_environment(),
+        extra_args=["--cors", "*", "--credentials", str(PROJECT_ROOT / "credentials.yml")],
     ) as server:
-        server.token = token
+        server.token = RASA_TEST_TOKEN
         yield server
 
 

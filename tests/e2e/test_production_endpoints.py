@@ -19,13 +19,7 @@ import httpx
 import pytest
 
 from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, PostgresServer
-from tests.support.processes import (
-    PROJECT_ROOT,
-    VENV_BIN,
-    free_port,
-    running_server,
-    server_environment,
-)
+from tests.support.processes import PROJECT_ROOT, free_port, running_rasa, server_environment
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.postgres]
 
@@ -83,24 +77,13 @@ def production_env(
 
 
 def start_rasa(model_path: Path, env: dict[str, str], logs: Path, name: str):
-    port = free_port()
-    return running_server(
+    return running_rasa(
         name,
-        [
-            str(VENV_BIN / "rasa"),
-            "run",
-            "--model",
-            str(model_path),
-            "--port",
-            str(port),
-            "--enable-api",
-            "--auth-token",
-            TOKEN,
-            "--endpoints",
-            env["ENDPOINTS_FILE"],
-        ],
-        f"http://127.0.0.1:{port}/status?token={TOKEN}",
-        logs,
+        model_path,
+        port=free_port(),
+        token=TOKEN,
+        endpoints=env["ENDPOINTS_FILE"],
+        log_dir=logs,
         env=env,
     )
 

@@ -93,6 +93,38 @@ def running_server(
         _stop(process)
 
 
+@contextmanager
+def running_rasa(
+    name: str,
+    model_path: Path,
+    *,
+    port: int,
+    token: str,
+    endpoints: Path | str,
+    log_dir: Path,
+    env: dict[str, str],
+    extra_args: Sequence[str] = (),
+) -> Iterator[RunningServer]:
+    """Run `rasa run` with ``model_path`` and its HTTP API behind ``token`` until the block ends."""
+    command = [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model_path),
+        "--port",
+        str(port),
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--endpoints",
+        str(endpoints),
+        *extra_args,
+    ]
+    ready_url = f"http://127.0.0.1:{port}/status?token={token}"
+    with running_server(name, command, ready_url, log_dir, env=env) as server:
+        yield server
+
+
 def _wait_until_ready(server: RunningServer, url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
