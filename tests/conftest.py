@@ -21,13 +21,7 @@ from tests.support.processes import (
     running_server,
     server_environment,
 )
-
-
-def _missing(reason: str) -> None:
-    """Fail in CI (where everything must run), skip on a developer's machine."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+from tests.support.requirements import unavailable
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +31,7 @@ def model_path() -> Path:
     if not path.is_absolute():
         path = PROJECT_ROOT / path
     if not path.is_file():
-        _missing(f"no trained model at {path}: run `make train` (make test does it)")
+        unavailable(f"no trained model at {path}: run `make train` (make test does it)")
     return path
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CSP_PROBE, missing_browser_reason
+from tests.support.requirements import unavailable
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +24,7 @@ def chromium() -> Iterator[Any]:
     """One headless Chromium per test module (Playwright's sync API)."""
     reason = missing_browser_reason()
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

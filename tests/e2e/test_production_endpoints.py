@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, PostgresServer
+from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, PostgresServer, postgres_server
 from tests.support.processes import PROJECT_ROOT, free_port, running_rasa, server_environment
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.postgres]
@@ -26,18 +25,9 @@ pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.postgres]
 TOKEN = "test-production-token"
 
 
-def _required(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def tracker_database() -> Iterator[tuple[PostgresServer, str]]:
-    try:
-        server = PostgresServer(prefix="rasa_test")
-    except Exception as error:
-        _required(f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: {error}")
+    server = postgres_server(prefix="rasa_test")
     name = server.create("tracker")
     yield server, name
     server.close()

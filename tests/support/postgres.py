@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from tests.support.requirements import unavailable
+
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
 
@@ -44,3 +46,11 @@ class PostgresServer:
         for name in reversed(list(self._created)):
             self.drop(name)
         self._connection.close()
+
+
+def postgres_server(prefix: str) -> PostgresServer:
+    """Connect to the local PostgreSQL, or skip (fail in CI) when it is down."""
+    try:
+        return PostgresServer(prefix=prefix)
+    except Exception as error:  # psycopg2.OperationalError, or psycopg2 missing
+        unavailable(f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: {error}".strip())

@@ -10,7 +10,6 @@ and are skipped elsewhere.
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from sqlalchemy.engine import Engine
 from bot.crm.db import create_crm_engine, upgrade_database
 from bot.crm.seed import seed_database
 from bot.crm.service import CRMService
-from tests.support.postgres import PG_HOST, PG_PORT, PostgresServer
+from tests.support.postgres import PostgresServer, postgres_server
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
@@ -45,13 +44,7 @@ def seed_small(engine: Engine, population: int = SMALL_POPULATION) -> None:
 @pytest.fixture(scope="session")
 def crm_postgres() -> Iterator[PostgresServer]:
     """The local PostgreSQL server, or a skip (a failure on CI) when it is down."""
-    try:
-        server = PostgresServer(prefix="crm_test")
-    except Exception as error:  # psycopg2.OperationalError, or psycopg2 missing
-        reason = f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: {error}".strip()
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    server = postgres_server(prefix="crm_test")
     yield server
     server.close()
 
