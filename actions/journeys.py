@@ -2,8 +2,7 @@
 
 The journeys of the personal topics plug in here: :data:`JOURNEYS` maps a
 topic (the intent the customer started with) to a coroutine that serves it
-for the verified customer. Until a topic's journey exists, its placeholder
-response (``utter_soon_<topic>``) answers.
+for the verified customer.
 """
 
 from __future__ import annotations
@@ -25,32 +24,14 @@ from actions.record_journeys import RECORD_JOURNEYS
 from actions.services import Services, UsesServices
 from actions.vehicle import VEHICLE_JOURNEYS
 from bot.crm.schemas import Interaction
-from bot.topics import PERSONAL_TOPICS
 from bot.verification import is_locked
 
 Journey = Callable[[CollectingDispatcher, Tracker, Services, str], Awaitable[list[EventType]]]
 """Serves a topic: (dispatcher, tracker, services, verified customer number) -> events."""
 
 
-def placeholder(topic: str) -> Journey:
-    """Return a journey that answers with the topic's placeholder response."""
-
-    async def serve(
-        dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, customer: str
-    ) -> list[EventType]:
-        dispatcher.utter_message(response=f"utter_soon_{topic}")
-        return []
-
-    return serve
-
-
-JOURNEYS: dict[str, Journey] = {topic: placeholder(topic) for topic in PERSONAL_TOPICS}
-"""The journey of every personal topic."""
-# --- appointments and vehicle (J-A) ---
-JOURNEYS.update(APPOINTMENT_JOURNEYS)
-JOURNEYS.update(VEHICLE_JOURNEYS)
-# --- orders, invoices, contracts, contact data, cases, data privacy (J-B) ---
-JOURNEYS.update(RECORD_JOURNEYS)
+JOURNEYS: dict[str, Journey] = {**APPOINTMENT_JOURNEYS, **VEHICLE_JOURNEYS, **RECORD_JOURNEYS}
+"""The journey of every personal topic (:data:`bot.topics.PERSONAL_TOPICS`)."""
 
 
 class ActionResumeRequest(UsesServices, Action):
