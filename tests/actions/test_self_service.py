@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import slots
 from actions.account_help import ActionAccountHelp
 from actions.breakdown import ActionBreakdownFollowup, ActionSubmitBreakdown, ValidateBreakdownForm
 from actions.dealers import ActionDealerInfo, ValidateDealerForm
@@ -183,12 +184,17 @@ async def test_a_prospects_lead_is_recorded(services, domain, crm_service_local)
     assert responses(dispatcher) == ["utter_test_drive_confirmed"]
     number = dispatcher.messages[0]["lead_number"]
     lead = crm_service_local.get_lead(number)
-    assert (lead.name, lead.model, lead.phone, lead.customer_id) == (
+    assert (lead.name, lead.model, lead.phone, lead.email, lead.customer_id) == (
         "Max Muster",
         "Strato GT",
         "+43 660 1234567",
         None,
+        None,
     )
+    assert lead.preferred_date == "Samstag vormittag"
+    assert lead.workshop_id is not None  # Wien, the chosen place
+    assert lead.conversation_id == slots.conversation(tracker).conversation_id
+    assert dispatcher.messages[0]["contact"] == "+43 660 1234567"
     assert as_dict(events)["test_drive_model"] is None
 
 
@@ -205,7 +211,9 @@ async def test_a_customers_lead_is_in_the_history(services, domain, crm_service_
             "test_drive_contact": {"email": "anna.schmidt@example.de"},
         },
     )
-    await run(ActionSubmitTestDrive(services), tracker, domain)
+    _, dispatcher = await run(ActionSubmitTestDrive(services), tracker, domain)
+    lead = crm_service_local.get_lead(dispatcher.messages[0]["lead_number"])
+    assert lead.customer_id is not None and lead.email == "anna.schmidt@example.de"
     entry = crm_service_local.list_interactions("K-100001")[0]
     assert entry.topic == "test_drive" and "Vela e" in entry.summary
 
