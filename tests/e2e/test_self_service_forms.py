@@ -56,8 +56,10 @@ def test_breakdown_of_a_verified_customer_becomes_an_urgent_case(rasa_server, cr
     first = chat.say("Mein Auto springt nicht an, ich stehe auf der A9").text
     assert "+49 800 6673 5448" in first  # the hotline first
     assert "Wo stehen Sie gerade?" in first
+    several = len(crm_customer(crm_server, GENERATED_CUSTOMER)["vehicles"]) > 1
     turn = chat.say("A9 Richtung München, Kilometer 234")
-    if "Welches Fahrzeug" in turn.text:  # several vehicles: the first button
+    assert ("Welches Fahrzeug ist betroffen?" in turn.text) == several, turn.text
+    if several:  # the first button
         turn = chat.say(turn.buttons[0])
     assert "dringenden Fall C-" in turn.text
     number = turn.text.split("dringenden Fall ")[1].split(" ")[0].rstrip(".,")
