@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import CUSTOMER_NUMBER, VERIFICATION_FAILURES, VERIFIED_CUSTOMER_NUMBER
@@ -117,6 +117,9 @@ class ActionRequestHuman(Action):
         events: list[EventType] = [
             SlotSet(HANDOFF_REASON, None),
             SlotSet(HANDOFF_CASE_NUMBER, None),
+            # A handoff ends the bot's turn, however it was reached (a rule, or a
+            # journey's FollowupAction that no rule continues): wait for the customer.
+            FollowupAction("action_listen"),
         ]
         try:
             client = self._client or default_escalation_client()
