@@ -15,7 +15,15 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CSP_PROBE, missing_browser_reason
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CSP_PROBE,
+    missing_browser_reason,
+    running_website,
+)
+from tests.support.crm_server import CUSTOMER_TOKEN_SECRET
+from tests.support.processes import free_port
 from tests.support.requirements import unavailable
 
 
@@ -91,3 +99,16 @@ def shoot(screenshot_dir: Path) -> Callable[[Any, str], Path]:
         return path
 
     return shoot_
+
+
+@pytest.fixture(scope="session")
+def website(rasa_server, server_logs: Path) -> Iterator[Any]:
+    """The demo website (`bot serve` in demo mode) in front of the e2e Rasa server.
+
+    It signs customer tokens with the secret the action server checks
+    (``tests.support.crm_server.CUSTOMER_TOKEN_SECRET``), so a demo log-in is recognised.
+    """
+    with running_website(
+        "website-rasa", free_port(), rasa_server.url, CUSTOMER_TOKEN_SECRET, server_logs
+    ) as server:
+        yield server

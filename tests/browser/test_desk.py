@@ -26,9 +26,9 @@ from tests.browser.desk import (
     hand_over,
 )
 from tests.browser.widget import ChatWidget
-from tests.support.browser import DESKTOP, running_website
+from tests.support.browser import DESKTOP
 from tests.support.crm_server import CRMServer, seed
-from tests.support.processes import RunningServer, free_port, server_environment
+from tests.support.processes import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -252,18 +252,6 @@ def test_claim_conflict_reply_note_resolve_and_an_expired_session(
 
 
 # --- the whole chain: widget, Rasa, actions, bot service, desk -------------------------------
-
-WIDGET_SECRET = server_environment().get("CUSTOMER_TOKEN_SECRET") or (
-    "desk-journey-customer-token-secret-0123456789"
-)
-
-
-@pytest.fixture(scope="module")
-def website(rasa_server, server_logs) -> Iterator[RunningServer]:
-    with running_website(
-        "desk-website", free_port(), rasa_server.url, WIDGET_SECRET, server_logs
-    ) as server:
-        yield server
 
 
 def escalation_of(service: CRMServer, token: str, conversation_id: str) -> dict:

@@ -6,31 +6,17 @@ model and the action server run as real processes on loopback ports.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.customer_tokens import verify_customer_token
 from tests.browser.widget import ChatWidget, expect
 from tests.e2e.chat import tracker
-from tests.support.browser import DESKTOP, PHONE, running_website
+from tests.support.browser import DESKTOP, PHONE
 from tests.support.crm_server import CUSTOMER_TOKEN_SECRET
-from tests.support.processes import RunningServer, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.model]
 
-# The action server verifies customer tokens with the secret the CRM fixture gives
-# it (tests.support.crm_server); the website must sign with the same key.
-SECRET = CUSTOMER_TOKEN_SECRET
 HANDOFF = "Gern verbinde ich Sie mit einer Mitarbeiterin oder einem Mitarbeiter."
-
-
-@pytest.fixture(scope="module")
-def website(rasa_server, server_logs) -> Iterator[RunningServer]:
-    with running_website(
-        "website-rasa", free_port(), rasa_server.url, SECRET, server_logs
-    ) as server:
-        yield server
 
 
 @pytest.fixture
@@ -116,7 +102,7 @@ def test_a_logged_in_customer_is_greeted_personally_and_sends_the_token(
     tokens = {event["metadata"].get("customer_token") for event in user_events}
     assert len(tokens) == 1
     (token,) = tokens
-    assert verify_customer_token(token, SECRET) == "K-100001"
+    assert verify_customer_token(token, CUSTOMER_TOKEN_SECRET) == "K-100001"
     assert user_events[0]["metadata"]["channel"] == "socketio"
 
     page.get_by_role("button", name="Chat schließen").click()
