@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,19 +14,14 @@ from bot.escalation.schemas import EscalationIntake
 from bot.escalation.wiring import EscalationFeature
 from tests.bot.crm.conftest import seed_small
 from tests.bot.escalation.conftest import SERVICE_TOKEN, Clock, invoice_conversation, settings
-from tests.support.postgres import PostgresServer
+from tests.support.postgres import postgres_server
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
 def postgres_feature() -> Iterator[EscalationFeature]:
-    try:
-        server = PostgresServer(prefix="escalation_test")
-    except Exception as error:  # server down or psycopg2 missing
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL unreachable: {error}")
-        pytest.skip(f"PostgreSQL unreachable: {error}")
+    server = postgres_server(prefix="escalation_test")
     name = server.create("escalations")
     engine = create_crm_engine(server.url(name))
     seed_small(engine)
