@@ -8,8 +8,8 @@ hyper-parameters, except:
   the same way, see :func:`build_spacy_pipeline`);
 - the entity extractors are left out (``CRFEntityExtractor``, the
   ``PatternEntityExtractor``, ``EntitySynonymMapper``): the benchmarks have
-  no entity annotations or patterns, DIET classifies intents only
-  (``entity_recognition: false``), so they do not change a single intent;
+  no entity annotations or patterns, and the intent classifier does not
+  read what they extract, so they do not change a single intent;
   the pattern extractor would refuse to train without its regexes;
 - the dialogue policies are dropped (only NLU is trained).
 """

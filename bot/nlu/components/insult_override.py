@@ -1,6 +1,6 @@
 """Read an insult without a request as frustration.
 
-DIET files "Ihr seid doch alle unfähig" under whatever intent is closest,
+The intent classifier files "Ihr seid doch alle unfähig" under whatever intent is closest,
 often ``deny`` or ``out_of_scope``, and the customer then gets a canned
 answer instead of a human. This component runs last, after the
 FallbackClassifier: when our German detector

@@ -2,11 +2,11 @@
 
 Rasa's ``RegexEntityExtractor`` only uses regexes whose name is an entity that
 is *annotated* in the training examples. Annotating customer numbers, plates
-or postal codes would make DIETClassifier learn to extract them too, so every
-such value would come out twice, once exactly (regex) and once approximately
-(DIET). This subclass reads the regexes named in its ``entities`` setting
-whether or not they are annotated, so pattern entities are left to regexes
-and DIET learns only the entities that need learning.
+or postal codes would make the CRF entity extractor learn to extract them too,
+so every such value would come out twice, once exactly (regex) and once
+approximately (CRF). This subclass reads the regexes named in its ``entities``
+setting whether or not they are annotated, so pattern entities are left to
+regexes and the CRF learns only the entities that need learning.
 """
 
 from __future__ import annotations
