@@ -31,6 +31,24 @@ PERSONAL_TOPICS: Mapping[str, str] = MappingProxyType(
 )
 """Topics that need a verified customer, with the summary the history records."""
 
+CONVERSATIONAL_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "help",
+        "inform",
+        "out_of_scope",
+        "give_feedback",
+        "express_frustration",
+        "nlu_fallback",
+    }
+)
+"""Intents that carry no request of their own: greetings, yes and no, feedback, ..."""
+
 IDENTIFIED = "identified"
 """Topic of the history entry that records how the customer was identified."""
 

@@ -12,29 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.topics import CONVERSATIONAL_INTENTS
+
 SKIPPED_ACTIONS = frozenset(
     {"action_listen", "action_session_start", "action_unlikely_intent", "action_extract_slots"}
 )
 INTERNAL_SLOTS = frozenset(
     {"requested_slot", "session_started_metadata", "logged_topics", "customer_greeted"}
 )
-SOCIAL_INTENTS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thank",
-        "affirm",
-        "deny",
-        "bot_challenge",
-        "help",
-        "request_human",
-        "inform",
-        "out_of_scope",
-        "express_frustration",
-        "give_feedback",
-        "nlu_fallback",
-    }
-)
+SOCIAL_INTENTS = CONVERSATIONAL_INTENTS | {"request_human"}
 
 
 @dataclass(frozen=True)

@@ -23,24 +23,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.escalation.frustration import is_insult
+from bot.topics import CONVERSATIONAL_INTENTS
 
 FRUSTRATION = "express_frustration"
-
-CONVERSATIONAL_INTENTS = (
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "help",
-    "inform",
-    "out_of_scope",
-    "give_feedback",
-    "express_frustration",
-    "nlu_fallback",
-)
-"""Intents that carry no request of their own: an insult then means frustration."""
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -50,7 +35,7 @@ class InsultOverride(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Return the default config: the intents an insult may override."""
-        return {"overridable_intents": list(CONVERSATIONAL_INTENTS)}
+        return {"overridable_intents": sorted(CONVERSATIONAL_INTENTS)}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._overridable = frozenset(config["overridable_intents"])
