@@ -107,7 +107,7 @@ nlu-augment: install ## Regenerate data/nlu/augmented_variants.yml (noisy copies
 NLU_BENCHMARK_DATA ?= ../shared/benchmarks
 export NLU_BENCHMARK_DATA
 
-nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline (over 1 h, niced): reports/benchmarks.md
+nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline (about 25 min, niced): reports/benchmarks.md
 	nice -n 19 $(PY) -m bot.nlu.benchmarks $(BENCHMARK_ARGS)
 
 bench: install train ## Speed and memory benchmarks
