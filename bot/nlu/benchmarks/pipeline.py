@@ -46,6 +46,39 @@ def benchmark_config(base: dict[str, Any], language: str, spacy_model: Path) -> 
     return config
 
 
+class SettingError(ValueError):
+    """A ``--set`` override that names no component or is not ``Component.key=value``."""
+
+
+def with_settings(config: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return ``config`` with ``Component.key=value`` overrides applied to its pipeline.
+
+    ``Component`` is a component's name or the last part of its dotted name
+    (``LinearIntentClassifier.dense_weight=2``); the value is read as YAML
+    (``2``, ``0.5``, ``[1, 3]``, ``true``).
+
+    Raises:
+        SettingError: on a malformed override or one that matches no component.
+
+    """
+    config = copy.deepcopy(config)
+    for override in overrides:
+        target, separator, raw_value = override.partition("=")
+        component_name, dot, key = target.rpartition(".")
+        if not separator or not dot or not component_name or not key:
+            raise SettingError(f"'{override}' is not Component.key=value")
+        matches = [
+            component
+            for component in config.get("pipeline") or []
+            if component_name in (component["name"], component["name"].rsplit(".", 1)[-1])
+        ]
+        if not matches:
+            raise SettingError(f"'{override}': no pipeline component named {component_name}")
+        for component in matches:
+            component[key] = yaml.safe_load(raw_value)
+    return config
+
+
 def component_setting(config: dict[str, Any], name: str, key: str, default: Any) -> Any:
     """Return a setting of the first pipeline component called ``name``."""
     for component in config.get("pipeline") or []:

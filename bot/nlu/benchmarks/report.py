@@ -37,11 +37,15 @@ def render(
     plot: Path,
     report: Path,
     limit: int | None = None,
+    settings: Sequence[str] = (),
 ) -> str:
-    """Return the Markdown report."""
+    """Return the Markdown report (``settings``: the ``--set`` overrides of a trial run)."""
     lines = ["# NLU benchmarks", ""]
     if limit:
         lines += [f"**Quick check only: at most {limit} examples per intent. Not comparable.**", ""]
+    if settings:
+        changed = ", ".join(f"`{s}`" for s in settings)
+        lines += [f"**Trial run, not the production settings: {changed}.**", ""]
     lines += [
         "Produced by `make nlu-benchmark` (`python -m bot.nlu.benchmarks`): the production",
         "pipeline of `config.yml` (same components and hyper-parameters; language switched",

@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -202,6 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--train-limit", type=int, help="at most N training examples per intent (few-shot)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="COMPONENT.KEY=VALUE",
+        help="change a pipeline setting, e.g. LinearIntentClassifier.dense_weight=2 "
+        "(results and report go to a folder of their own, never to reports/)",
+    )
     parser.add_argument("--config", type=Path, default=Path("config.yml"))
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="scratch folder")
     parser.add_argument("--report", type=Path, help=f"default: {DEFAULT_REPORT}")
@@ -215,10 +224,20 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in datasets.LOADERS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
-    work = args.work / f"limit-{args.limit}" if args.limit else args.work
-    report_path = args.report or (work / "benchmarks.md" if args.limit else DEFAULT_REPORT)
-    plot_path = args.plot or (work / "oos-tradeoff.png" if args.limit else DEFAULT_PLOT)
-    base_config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
+    trial = bool(args.limit or args.set)
+    work = args.work
+    if args.limit:
+        work = work / f"limit-{args.limit}"
+    if args.set:
+        work = work / ("set-" + "-".join(re.sub(r"[^\w.]+", "_", s) for s in args.set))
+    report_path = args.report or (work / "benchmarks.md" if trial else DEFAULT_REPORT)
+    plot_path = args.plot or (work / "oos-tradeoff.png" if trial else DEFAULT_PLOT)
+    try:
+        base_config = pipeline.with_settings(
+            yaml.safe_load(args.config.read_text(encoding="utf-8")), args.set
+        )
+    except pipeline.SettingError as error:
+        parser.error(str(error))
 
     if not args.report_only:
         if not args.data.is_dir():
@@ -247,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     plot_path.parent.mkdir(parents=True, exist_ok=True)
     report.write_plot(results, german, plot_path)
     report_path.write_text(
-        report.render(results, german, base_config, plot_path, report_path, args.limit),
+        report.render(results, german, base_config, plot_path, report_path, args.limit, args.set),
         encoding="utf-8",
     )
     say(f"wrote {report_path} and {plot_path}")
