@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from bot.nlu.components.linear_intent_classifier import (
     NgramBlock,
     normalise,
 )
+from tests.support.nlu_models import tiny_nlu_classifier
 
 EXAMPLES = {
     "book_appointment": [
@@ -234,29 +234,10 @@ pipeline:
 def test_rasa_trains_and_serves_it_with_the_sentence_encoder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
-
-    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
-    (tmp_path / "config.yml").write_text(CONFIG)
     lines = ["version: '3.1'", "nlu:"]
-    for intent, texts in EXAMPLES.items():
-        lines += [f"- intent: {intent}", "  examples: |"] + [f"    - {t}" for t in texts]
-    (tmp_path / "nlu.yml").write_text("\n".join(lines) + "\n")
+    for intent_name, texts in EXAMPLES.items():
+        lines += [f"- intent: {intent_name}", "  examples: |"] + [f"    - {t}" for t in texts]
+    intent = tiny_nlu_classifier(tmp_path, monkeypatch, CONFIG, "\n".join(lines) + "\n")
 
-    model = train_nlu(
-        str(tmp_path / "config.yml"),
-        str(tmp_path / "nlu.yml"),
-        str(tmp_path / "models"),
-        fixed_model_name="linear",
-    )
-    assert model is not None
-    agent = Agent.load(model)
-
-    async def intent(text: str) -> str:
-        return (await agent.parse_message(text))["intent"]["name"]
-
-    assert asyncio.run(intent("Können Sie mein Auto nächste Woche reinnehmen?")) == (
-        "book_appointment"
-    )
-    assert asyncio.run(intent("Mir wurde zu viel abgebucht")) == "invoice_question"
+    assert intent("Können Sie mein Auto nächste Woche reinnehmen?") == "book_appointment"
+    assert intent("Mir wurde zu viel abgebucht") == "invoice_question"

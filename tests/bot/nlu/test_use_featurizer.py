@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from bot.nlu.components.use_featurizer import (
     UniversalSentenceEncoderFeaturizer,
     load_encoder,
 )
+from tests.support.nlu_models import tiny_nlu_classifier
 
 
 def make_featurizer(**overrides: Any) -> UniversalSentenceEncoderFeaturizer:
@@ -214,24 +214,7 @@ pipeline:
 def test_tiny_diet_training_with_the_featurizer_parses_german_messages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
+    intent = tiny_nlu_classifier(tmp_path, monkeypatch, CONFIG, NLU_DATA)
 
-    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
-    (tmp_path / "config.yml").write_text(CONFIG)
-    (tmp_path / "nlu.yml").write_text(NLU_DATA)
-
-    model = train_nlu(
-        str(tmp_path / "config.yml"),
-        str(tmp_path / "nlu.yml"),
-        str(tmp_path / "models"),
-        fixed_model_name="use-smoke",
-    )
-    assert model is not None
-    agent = Agent.load(model)
-
-    async def intent(text: str) -> str:
-        return (await agent.parse_message(text))["intent"]["name"]
-
-    assert asyncio.run(intent("Ich hätte gern einen Termin für mein Auto")) == "book_appointment"
-    assert asyncio.run(intent("Meine Rechnung ist falsch")) == "invoice_question"
+    assert intent("Ich hätte gern einen Termin für mein Auto") == "book_appointment"
+    assert intent("Meine Rechnung ist falsch") == "invoice_question"
