@@ -151,7 +151,7 @@ def test_stored_model_loads_to_the_same_probabilities_without_pickle(
     with storage.read_from(resource) as directory:
         assert sorted(p.name for p in directory.iterdir()) == sorted([ARRAYS_FILE, META_FILE])
         with np.load(directory / ARRAYS_FILE, allow_pickle=False) as arrays:
-            assert arrays["coef"].shape[0] == 3
+            assert arrays["weights"].shape[1] == 3  # one column per intent
 
 
 def test_two_intents_dense_features_are_used_and_missing_ones_count_as_zero(
@@ -241,3 +241,14 @@ def test_rasa_trains_and_serves_it_with_the_sentence_encoder(
 
     assert intent("Können Sie mein Auto nächste Woche reinnehmen?") == "book_appointment"
     assert intent("Mir wurde zu viel abgebucht") == "invoice_question"
+
+
+def test_rasa_retrains_it_when_its_code_changes() -> None:
+    import hashlib
+    from pathlib import Path
+
+    import bot.nlu.components.linear_intent_classifier as module
+
+    source = Path(module.__file__).read_bytes()
+    config = LinearIntentClassifier.get_default_config()
+    assert LinearIntentClassifier.fingerprint_addon(config) == hashlib.sha256(source).hexdigest()
