@@ -120,7 +120,10 @@ class TrackerStoreSweeper:
                 if escalation_id is not None:
                     created.append(escalation_id)
             self._done.add(event_id)
-        self._read_from, self._settled = self._settled, max(settled, self._settled)
+        # read again from the older of the last two settled points: a request
+        # committed late (below an id already seen) or still in its grace is
+        # then read by the next sweep, never skipped
+        self._read_from, self._settled = min(self._settled, settled), settled
         self._done = {event_id for event_id in self._done if event_id > self._read_from}
         return created
 

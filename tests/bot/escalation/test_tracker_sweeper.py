@@ -10,8 +10,12 @@ from bot.escalation.tracker_sweeper import EVENTS, TrackerStoreSweeper
 from tests.bot.escalation.conftest import T0, invoice_conversation, slot
 
 
-def tracker_store(path, conversations: dict[str, list[dict]]) -> str:
-    """A tracker store like Rasa's SQLTrackerStore writes it (table ``events``)."""
+def tracker_store(path, conversations: dict[str, list[dict]], first_id: int | None = None) -> str:
+    """A tracker store like Rasa's SQLTrackerStore writes it (table ``events``).
+
+    ``first_id`` numbers the events from there, as a transaction that took
+    its ids early but committed late.
+    """
     url = f"sqlite:///{path}"
     engine = create_engine(url)
     EVENTS.metadata.create_all(engine)
@@ -21,6 +25,7 @@ def tracker_store(path, conversations: dict[str, list[dict]]) -> str:
                 EVENTS.insert(),
                 [
                     {
+                        **({"id": first_id + index} if first_id is not None else {}),
                         "sender_id": sender,
                         "type_name": e["event"],
                         "timestamp": e["timestamp"],
@@ -28,7 +33,7 @@ def tracker_store(path, conversations: dict[str, list[dict]]) -> str:
                         "action_name": e.get("name") if e["event"] == "action" else None,
                         "data": json.dumps(e),
                     }
-                    for e in events
+                    for index, e in enumerate(events)
                 ],
             )
     engine.dispose()
@@ -96,4 +101,21 @@ def test_each_sweep_reads_only_the_events_written_since_the_last(feature, tmp_pa
     # the first sweep reads from the start, later ones from the sweep before the last
     lower_bounds = [params[0] for params in handoff_reads]
     assert lower_bounds == [0, 0, newest, 2 * newest]
+    sweeper.close()
+
+
+def test_a_late_committed_request_still_in_its_grace_is_found_later(feature, tmp_path) -> None:
+    url = tracker_store(tmp_path / "tracker.db", {"first": invoice_conversation()[:-1]})
+    sweeper = TrackerStoreSweeper(url, feature.service, grace_seconds=3)
+    assert len(sweeper.sweep(now=T0 + 60)) == 1
+    # a later event is committed first and the sweeps settle past it
+    tracker_store(tmp_path / "tracker.db", {"other": invoice_conversation()[:1]}, first_id=1000)
+    assert sweeper.sweep(now=T0 + 131) == []
+    # then a request with lower ids commits, asked for a moment ago: in its grace
+    late = [{**e, "timestamp": e["timestamp"] + 100} for e in invoice_conversation()[:-1]]
+    tracker_store(tmp_path / "tracker.db", {"late": late}, first_id=500)
+    assert sweeper.sweep(now=T0 + 131) == []
+    created = sweeper.sweep(now=T0 + 140)
+    assert [feature.service.get_escalation(i).conversation_id for i in created] == ["late"]
+    assert sweeper.sweep(now=T0 + 150) == []
     sweeper.close()
