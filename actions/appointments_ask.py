@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import appointments_slots as form
 from actions import slots
 from actions.appointments_form import changeable, workshop_of
-from actions.greeting import load_profile
 from actions.services import UsesServices
 from bot.appointments.dates import when_from_text
 from bot.appointments.offers import (
@@ -55,7 +54,7 @@ class ActionAskAppointmentWorkshop(UsesServices, Action):
         usual = None
         if not declined:
             customer = slots.identity(tracker).customer_number
-            profile = await load_profile(self.services, customer) if customer else None
+            profile = await form.profile_for(self.services, tracker, customer) if customer else None
             usual = profile.preferred_workshop if profile else None
         if usual is None:
             dispatcher.utter_message(response="utter_ask_appointment_workshop_place")
@@ -78,7 +77,7 @@ class ActionAskAppointmentVehicle(UsesServices, Action):
     ) -> list[EventType]:
         """Ask with one button per vehicle."""
         customer = slots.identity(tracker).customer_number
-        profile = await load_profile(self.services, customer) if customer else None
+        profile = await form.profile_for(self.services, tracker, customer) if customer else None
         vehicles = profile.vehicles if profile else []
         labels = [vehicle_label(v) for v in vehicles]
         dispatcher.utter_message(
@@ -148,7 +147,7 @@ class ActionAskAppointmentNumber(UsesServices, Action):
     ) -> list[EventType]:
         """Ask with one button per appointment."""
         customer = slots.identity(tracker).customer_number
-        profile = await load_profile(self.services, customer) if customer else None
+        profile = await form.profile_for(self.services, tracker, customer) if customer else None
         booked = changeable(profile, self.services.today()) if profile else []
         dispatcher.utter_message(
             response="utter_ask_appointment_number",
@@ -176,7 +175,7 @@ class ActionAskAppointmentConfirmed(UsesServices, Action):
         """Ask the form's confirmation question with the values chosen."""
         loop = (tracker.active_loop or {}).get("name")
         customer = slots.identity(tracker).customer_number
-        profile = await load_profile(self.services, customer) if customer else None
+        profile = await form.profile_for(self.services, tracker, customer) if customer else None
         if profile is None:
             dispatcher.utter_message(response="utter_crm_unavailable")
             return []

@@ -12,9 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
+from actions.greeting import load_profile
 from actions.journey_support import LEAVING, turn_budget
 from actions.services import Services
-from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,4 @@ async def profile_for(
     services: Services, tracker: Tracker, customer: str
 ) -> CustomerProfile | None:
     """Return the verified customer's profile within the turn's budget (None when the CRM fails)."""
-    try:
-        return await services.profile(customer, turn_budget(tracker))
-    except CRMError as error:
-        logger.warning("Profile unavailable: %s", error)
-        return None
+    return await load_profile(services, customer, turn_budget(tracker))
