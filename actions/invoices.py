@@ -36,11 +36,11 @@ async def serve_invoice_question(
     """Give the overview, or send a copy, explain payment, or open a dispute."""
     request = request_message(tracker, "invoice_question")
     wanted = read_request(request.entity("invoice_request"), request.text)
+    if wanted is InvoiceRequest.PAYMENT:  # a fixed answer: no CRM read
+        dispatcher.utter_message(response="utter_invoice_payment_methods")
+        return []
     try:
         profile = await services.profile(customer)
-        if wanted is InvoiceRequest.PAYMENT:
-            dispatcher.utter_message(response="utter_invoice_payment_methods")
-            return []
         if wanted is InvoiceRequest.OVERVIEW:
             send(dispatcher, overview_replies(profile.invoices))
             return []
