@@ -67,10 +67,10 @@ def install_desk(app: FastAPI, *, poll_seconds: float = 0.5) -> None:
 
     """
     changes = ChangeSignal()
-    app.state.desk_changes = changes
-    app.state.desk_reads = SharedReads(app.state.escalations.service, changes, poll_seconds)
+    app.state.desk_changes = changes  # for tests that wait for a write
+    reads = SharedReads(app.state.escalations.service, changes, poll_seconds)
     app.add_middleware(NotifyOnWrites, changes=changes)
-    app.include_router(desk_router(poll_seconds=poll_seconds))
+    app.include_router(desk_router(reads=reads, changes=changes, poll_seconds=poll_seconds))
 
 
 class NotifyOnWrites:
@@ -94,13 +94,17 @@ class NotifyOnWrites:
                 self.changes.notify()
 
 
-def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
+def desk_router(
+    *, reads: SharedReads, changes: ChangeSignal, poll_seconds: float = 0.5
+) -> APIRouter:
     """Build the desk's routes.
 
     The escalation feature is read from ``request.app.state.escalations``
     (``bot.escalation.wiring.EscalationFeature``, set by ``create_app``).
 
     Args:
+        reads: The escalation reads that waiting agents share.
+        changes: Signalled after every write call, to wake waiting agents.
         poll_seconds: How often a waiting live-update request reads the service.
 
     Returns:
@@ -134,20 +138,19 @@ def desk_router(*, poll_seconds: float = 0.5) -> APIRouter:
     @router.get("/desk/api/updates")
     async def updates(
         request: Request,
-        escalations: Annotated[EscalationFeature, Depends(feature)],
         agent: Annotated[schemas.AgentRef, Depends(current_agent)],
         cursor: Annotated[str, Query(max_length=64)] = "",
         escalation: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 20.0,
     ) -> JSONResponse:
         update: dict[str, Any] = await next_update(
-            getattr(request.app.state, "desk_reads", escalations.service),
+            reads,
             escalation,
             cursor,
             wait_seconds=wait,
             poll_seconds=poll_seconds,
             gone=request.is_disconnected,
-            changes=getattr(request.app.state, "desk_changes", None),
+            changes=changes,
         )
         update["agent"] = agent.dict()
         return JSONResponse(update, headers={"Cache-Control": "no-store"})
