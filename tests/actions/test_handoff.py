@@ -53,7 +53,7 @@ async def test_a_request_creates_the_escalation_and_tells_what_happens_next(
     tracker = request_tracker(domain, slots={"verified_customer_number": "K-100001"})
     events = await ActionRequestHuman(client).run(dispatcher, tracker, domain)
     assert as_dict(events) == {"handoff_reason": None, "handoff_case_number": None}
-    assert {"event": "followup", "timestamp": None, "name": "action_listen"} in events
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
     assert dispatcher.messages[0]["response"] == "utter_handoff_queue"
     assert (dispatcher.messages[0]["queue_position"], dispatcher.messages[0]["wait_minutes"]) == (
         1,

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.support.agents import agent_token, create_agent
 from tests.support.crm_server import CRM_API_TOKEN, CRMServer
 
 try:
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-__all__ = ["AgentDesk", "HeldUpdates", "agent_token", "berlin", "create_agent", "hand_over"]
 
 
 def hand_over(server: CRMServer, conversation_id: str, events: list[dict], **fields: Any) -> int:

@@ -16,16 +16,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.browser.desk import (
-    AgentDesk,
-    HeldUpdates,
-    agent_token,
-    berlin,
-    create_agent,
-    expect,
-    hand_over,
-)
+from tests.browser.desk import AgentDesk, HeldUpdates, berlin, expect, hand_over
 from tests.browser.widget import ChatWidget
+from tests.support.agents import agent_token, create_agent
 from tests.support.browser import DESKTOP
 from tests.support.crm_server import CRMServer, seed
 from tests.support.processes import free_port
