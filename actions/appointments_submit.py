@@ -40,11 +40,6 @@ class _Submission(UsesServices, Action, ABC):
     def name(self) -> str:
         """Return the action's name in the domain."""
 
-    @staticmethod
-    def _origin(tracker: Tracker) -> dict[str, Any]:
-        conversation = slots.conversation(tracker)
-        return {"channel": conversation.channel, "conversation_id": conversation.conversation_id}
-
 
 class ActionBookAppointment(_Submission):
     """Book the confirmed slot in the CRM (the CRM records it in the history)."""
@@ -67,7 +62,7 @@ class ActionBookAppointment(_Submission):
             starts_at=moment,
             service=service_label(tracker.get_slot(form.SERVICE)) or "Werkstatttermin",
             vehicle_vin=None if vin in (None, NO_VEHICLE) else vin,
-            **self._origin(tracker),
+            **slots.conversation(tracker).origin(),
         )
         try:
             booked = await within_budget(self.services.crm.book_appointment(customer, booking))
@@ -102,7 +97,7 @@ class ActionRescheduleAppointment(_Submission):
         number = tracker.get_slot(form.NUMBER)
         if tracker.get_slot(form.CONFIRMED) is not True or not customer or not moment or not number:
             return form.cleared()
-        change = AppointmentReschedule(starts_at=moment, **self._origin(tracker))
+        change = AppointmentReschedule(starts_at=moment, **slots.conversation(tracker).origin())
         try:
             moved = await within_budget(
                 self.services.crm.reschedule_appointment(customer, number, change)
@@ -145,7 +140,9 @@ class ActionCancelAppointment(_Submission):
         try:
             cancelled = await within_budget(
                 self.services.crm.cancel_appointment(
-                    customer, number, AppointmentCancellation(**self._origin(tracker))
+                    customer,
+                    number,
+                    AppointmentCancellation(**slots.conversation(tracker).origin()),
                 )
             )
         except AppointmentNotChangeable:

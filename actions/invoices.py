@@ -54,8 +54,7 @@ async def serve_invoice_question(
                 services.crm.record_interaction(
                     customer,
                     InteractionCreate(
-                        channel=conversation.channel,
-                        conversation_id=conversation.conversation_id,
+                        **conversation.origin(),
                         topic="invoice_copy",
                         case_number=None,
                         occurred_at=None,

@@ -150,8 +150,7 @@ async def open_case(
     """Open a case for the verified customer, from this conversation (raises CRMError)."""
     conversation = slots.conversation(tracker)
     case = CaseCreate(
-        channel=conversation.channel,
-        conversation_id=conversation.conversation_id,
+        **conversation.origin(),
         kind=kind,
         subject=subject,
         description=description,

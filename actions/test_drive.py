@@ -192,8 +192,7 @@ class ActionSubmitTestDrive(UsesServices, Action):
             created = await crm_call(
                 self.services.crm.create_lead(
                     LeadCreate(
-                        channel=conversation.channel,
-                        conversation_id=conversation.conversation_id,
+                        **conversation.origin(),
                         customer_number=verified_customer(tracker),
                         name=values[NAME],
                         email=contact.get("email"),

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from bot.crm.client import CRMClient
 from bot.crm.enums import Channel
@@ -51,6 +52,10 @@ class Conversation:
 
     conversation_id: str
     channel: Channel = Channel.CHAT
+
+    def origin(self) -> dict[str, Any]:
+        """Return the ``channel`` and ``conversation_id`` fields of a CRM write."""
+        return {"channel": self.channel, "conversation_id": self.conversation_id}
 
 
 def conversation_id_for(sender_id: str, session_started: datetime | None = None) -> str:
