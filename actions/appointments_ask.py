@@ -33,6 +33,7 @@ from bot.crm.schemas import (
     Slot,
 )
 from bot.formatting import format_date, format_time
+from bot.self_service.vehicles import match_vehicle
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ class ActionAskAppointmentConfirmed(UsesServices, Action):
             workshops = await within_budget(self.services.crm.find_workshops())
             workshop = workshop_of(workshops, tracker.get_slot(form.WORKSHOP))
             vin = tracker.get_slot(form.VEHICLE)
-            vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
+            vehicle = match_vehicle(profile.vehicles, vin=vin)
             dispatcher.utter_message(
                 response="utter_ask_book_appointment_confirmed"
                 if vehicle

@@ -23,7 +23,7 @@ from actions.services import UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
 from bot.personalization import vehicle_label
-from bot.self_service.vehicles import sole_vehicle, vehicle_note
+from bot.self_service.vehicles import match_vehicle, sole_vehicle, vehicle_note
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class ActionSubmitBreakdown(UsesServices, Action):
             return cleared
         try:
             profile = await self.services.profile(customer)
-            vehicle = next((v for v in profile.vehicles if v.vin == vin), None)
+            vehicle = match_vehicle(profile.vehicles, vin=vin)
             created = await open_case(
                 self.services,
                 tracker,
@@ -120,7 +120,7 @@ class ActionSubmitBreakdown(UsesServices, Action):
                 kind=CaseKind.BREAKDOWN,
                 subject=f"Panne: {vehicle_label(vehicle, 'Fahrzeug unbekannt')}"[:160],
                 description=f"Standort: {location}\nFahrzeug: "
-                + vehicle_note(profile.vehicles, vin, "Fahrzeug unbekannt"),
+                + vehicle_note(vehicle, "Fahrzeug unbekannt"),
                 priority=CasePriority.URGENT,
             )
         except CRMError as error:

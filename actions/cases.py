@@ -35,7 +35,7 @@ from bot.self_service.cases import (
     subject_from,
 )
 from bot.self_service.privacy import SUBJECTS, read_privacy_request
-from bot.self_service.vehicles import sole_vehicle, vehicle_note
+from bot.self_service.vehicles import match_vehicle, sole_vehicle, vehicle_note
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +146,7 @@ class ActionSubmitCase(UsesServices, Action):
         kind = _KINDS[topic]
         try:
             profile = await self.services.profile(customer)
+            vehicle = match_vehicle(profile.vehicles, vin=vin)
             reason = (
                 complaint_handoff_reason(profile.customer, description, profile.cases)
                 if kind is CaseKind.COMPLAINT
@@ -159,7 +160,7 @@ class ActionSubmitCase(UsesServices, Action):
                 subject=subject_from(description, _SUBJECT_PREFIX[kind]),
                 description=(
                     f"{description}\n\nSeit: {since}\n"
-                    f"Fahrzeug: {vehicle_note(profile.vehicles, vin, 'keines angegeben')}"
+                    f"Fahrzeug: {vehicle_note(vehicle, 'keines angegeben')}"
                 )[:4000],
                 priority=CasePriority.HIGH if reason else CasePriority.NORMAL,
             )

@@ -50,9 +50,8 @@ def sole_vehicle(vehicles: Sequence[Vehicle]) -> str | None:
     return vehicles[0].vin if vehicles else NO_VEHICLE
 
 
-def vehicle_note(vehicles: Sequence[Vehicle], vin: str, missing: str) -> str:
+def vehicle_note(vehicle: Vehicle | None, missing: str) -> str:
     """Return the vehicle line of a case: ``Aurora Touring, M-AS 2004 (FIN ...)`` or ``missing``."""
-    vehicle = next((v for v in vehicles if v.vin == vin), None)
     if vehicle is None:
         return missing
     return f"{vehicle_label(vehicle)} (FIN {vehicle.vin})"
