@@ -47,6 +47,8 @@ def test_a_visitor_gets_a_human_and_keeps_the_conversation_across_pages(watched,
     expect(chat.messages("bot").nth(answered)).to_be_visible(timeout=30_000)  # the next question
     chat.say("Ich möchte lieber mit einem Menschen sprechen")
     expect(chat.log.get_by_text(HANDOFF)).to_be_visible(timeout=30_000)
+    # the handoff's second sentence (queue position; agents always on duty here) ends the turn
+    expect(chat.log.get_by_text("Warteschlange")).to_be_visible(timeout=30_000)
     assert chat.bubble_texts("user") == [
         "Hallo",
         "Ich möchte eine Probefahrt machen",
