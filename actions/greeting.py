@@ -42,7 +42,7 @@ def greet_personally(
     Args:
         dispatcher: Where the messages go.
         profile: The verified customer's profile.
-        services: For today's date.
+        services: For the current time.
         opener: The greeting response (it receives ``addressee``).
 
     Returns:
@@ -50,12 +50,12 @@ def greet_personally(
         mentioned once per conversation, not on every turn).
 
     """
-    today = services.today()
+    now = services.now()
     dispatcher.utter_message(response=opener, addressee=addressee(profile.customer))
-    thanks = loyalty(profile.customer, today)
+    thanks = loyalty(profile.customer, now.date())
     if thanks is not None:
         dispatcher.utter_message(response=f"utter_loyalty_{thanks.kind}", **thanks.values)
-    for highlight in select_highlights(profile, today):
+    for highlight in select_highlights(profile, now):
         dispatcher.utter_message(response=f"utter_highlight_{highlight.kind}", **highlight.values)
     return [SlotSet(slots.CUSTOMER_GREETED, True)]
 

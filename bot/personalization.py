@@ -1,7 +1,7 @@
 """Personal answers: how to address a customer, loyalty, and what is open for them.
 
-Pure functions over a :class:`~bot.crm.schemas.CustomerProfile` and today's
-date. They decide *what* to say; the wording lives in ``domain.yml``
+Pure functions over a :class:`~bot.crm.schemas.CustomerProfile` and the
+current moment. They decide *what* to say; the wording lives in ``domain.yml``
 responses, which receive the values prepared here (already formatted as
 customers read them: 27.11.2026, 1.234,56 €).
 """
@@ -9,11 +9,12 @@ customers read them: 27.11.2026, 1.234,56 €).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from bot.crm.enums import AppointmentStatus, CaseStatus, InvoiceStatus, OrderStatus
+from bot.crm.enums import AppointmentStatus, CaseStatus, OrderStatus
 from bot.crm.schemas import Customer, CustomerProfile, Vehicle
 from bot.formatting import format_date, format_money, format_time
+from bot.time_facts import has_passed, invoice_is_overdue, is_ahead
 
 LONG_STANDING_YEARS = 10
 """A customer this many years or longer is thanked for their loyalty."""
@@ -32,6 +33,8 @@ OVERDUE_INVOICE = "overdue_invoice"
 UPCOMING_APPOINTMENT = "upcoming_appointment"
 ORDER_SHIPPED = "order_shipped"
 ORDER_SHIPPED_UNDATED = "order_shipped_undated"
+ORDER_SHIPPED_LATE = "order_shipped_late"
+ORDER_DELAYED = "order_delayed"
 SERVICE_OVERDUE = "service_overdue"
 ORDER_IN_PRODUCTION = "order_in_production"
 ORDER_CONFIRMED = "order_confirmed"
@@ -46,7 +49,9 @@ _PRIORITY = {
     UPCOMING_APPOINTMENT: 4,
     ORDER_SHIPPED: 4,
     ORDER_SHIPPED_UNDATED: 4,
+    ORDER_SHIPPED_LATE: 4,
     SERVICE_OVERDUE: 5,
+    ORDER_DELAYED: 6,
     ORDER_IN_PRODUCTION: 6,
     ORDER_CONFIRMED: 6,
     SERVICE_DUE_SOON: 7,
@@ -137,25 +142,29 @@ def vehicle_label(vehicle: Vehicle | None, fallback: str = "") -> str:
 
 
 def select_highlights(
-    profile: CustomerProfile, today: date, limit: int = MAX_HIGHLIGHTS
+    profile: CustomerProfile,
+    now: datetime,
+    limit: int = MAX_HIGHLIGHTS,
 ) -> list[Highlight]:
     """Return what is open for the customer, most relevant first, at most ``limit``.
 
     Args:
         profile: The customer's profile from the CRM.
-        today: Today's date.
+        now: The customers' wall-clock time (an appointment that has begun
+            is no longer ahead; a date before today has passed).
         limit: How many highlights to return.
 
     Returns:
         Highlights sorted by priority, then by date (soonest or oldest first).
 
     """
+    today = now.date()
     found = [
         *_recalls(profile),
-        *_appointments(profile, today),
+        *_appointments(profile, now),
         *_cases(profile),
         *_invoices(profile, today),
-        *_orders(profile),
+        *_orders(profile, today),
         *_services(profile, today),
     ]
     found.sort(key=lambda item: (item.priority, item.when))
@@ -182,8 +191,9 @@ def _recalls(profile: CustomerProfile) -> list[Highlight]:
     ]
 
 
-def _appointments(profile: CustomerProfile, today: date) -> list[Highlight]:
+def _appointments(profile: CustomerProfile, now: datetime) -> list[Highlight]:
     vehicles = _vehicles(profile)
+    today = now.date()
     found = []
     for appointment in profile.appointments:
         day = appointment.starts_at.date()
@@ -197,8 +207,10 @@ def _appointments(profile: CustomerProfile, today: date) -> list[Highlight]:
                     {**workshop, "vehicle": vehicle_label(vehicle, appointment.service)},
                 )
             )
-        elif appointment.status is AppointmentStatus.BOOKED and (
-            today <= day <= today + timedelta(days=APPOINTMENT_SOON_DAYS)
+        elif (
+            appointment.status is AppointmentStatus.BOOKED
+            and is_ahead(appointment.starts_at, now)
+            and day <= today + timedelta(days=APPOINTMENT_SOON_DAYS)
         ):
             found.append(
                 Highlight(
@@ -239,12 +251,11 @@ def _invoices(profile: CustomerProfile, today: date) -> list[Highlight]:
             },
         )
         for invoice in profile.invoices
-        if invoice.status is InvoiceStatus.OVERDUE
-        or (invoice.status is InvoiceStatus.OPEN and invoice.due_on < today)
+        if invoice_is_overdue(invoice, today)
     ]
 
 
-def _orders(profile: CustomerProfile) -> list[Highlight]:
+def _orders(profile: CustomerProfile, today: date) -> list[Highlight]:
     kinds = {
         OrderStatus.SHIPPED: ORDER_SHIPPED,
         OrderStatus.IN_PRODUCTION: ORDER_IN_PRODUCTION,
@@ -258,6 +269,8 @@ def _orders(profile: CustomerProfile) -> list[Highlight]:
         values = {"order_item": order.item}
         if order.expected_delivery is not None:
             values["order_delivery_date"] = format_date(order.expected_delivery)
+            if has_passed(order.expected_delivery, today):
+                kind = ORDER_SHIPPED_LATE if kind == ORDER_SHIPPED else ORDER_DELAYED
             found.append(Highlight(kind, order.expected_delivery, values))
         elif kind == ORDER_SHIPPED:
             found.append(Highlight(ORDER_SHIPPED_UNDATED, date.max, values))
@@ -270,7 +283,7 @@ def _services(profile: CustomerProfile, today: date) -> list[Highlight]:
         due = vehicle.next_service_due
         if due is None or due > today + timedelta(days=SERVICE_DUE_SOON_DAYS):
             continue
-        kind = SERVICE_OVERDUE if due < today else SERVICE_DUE_SOON
+        kind = SERVICE_OVERDUE if has_passed(due, today) else SERVICE_DUE_SOON
         found.append(
             Highlight(
                 kind, due, {"vehicle": vehicle_label(vehicle), "service_due_date": format_date(due)}

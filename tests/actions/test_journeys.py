@@ -8,7 +8,7 @@ from actions.services import Services
 from bot.budget import ANSWER_BUDGET_SECONDS
 from bot.crm.local_client import LocalCRMClient
 from bot.topics import PERSONAL_TOPICS
-from tests.actions.conftest import TODAY, as_dict, make_tracker, responses, user
+from tests.actions.conftest import as_dict, demo_clock, make_tracker, responses, user
 
 
 async def resume(services, domain, slots):
@@ -192,7 +192,7 @@ class CountingCRM(LocalCRMClient):
 @pytest.mark.parametrize("topic", ["service_due", "order_status", "invoice_question"])
 async def test_greeting_and_journey_read_the_profile_once(topic, domain, crm_service_local) -> None:
     crm = CountingCRM(crm_service_local)
-    services = Services(crm_factory=lambda: crm, today=lambda: TODAY)
+    services = Services(crm_factory=lambda: crm, clock=demo_clock)
     _, dispatcher = await resume(
         services,
         domain,
