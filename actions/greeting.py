@@ -36,6 +36,7 @@ def greet_personally(
     services: Services,
     *,
     opener: str,
+    answering: str | None = None,
 ) -> list[EventType]:
     """Greet by name, acknowledge loyalty and mention up to two open things.
 
@@ -44,6 +45,8 @@ def greet_personally(
         profile: The verified customer's profile.
         services: For the current time.
         opener: The greeting response (it receives ``addressee``).
+        answering: The topic this turn answers after the greeting: what
+            that answer says is not mentioned here as well.
 
     Returns:
         The event remembering that the customer was greeted (loyalty is
@@ -55,7 +58,7 @@ def greet_personally(
     thanks = loyalty(profile.customer, now.date())
     if thanks is not None:
         dispatcher.utter_message(response=f"utter_loyalty_{thanks.kind}", **thanks.values)
-    for highlight in select_highlights(profile, now):
+    for highlight in select_highlights(profile, now, answering=answering):
         dispatcher.utter_message(response=f"utter_highlight_{highlight.kind}", **highlight.values)
     return [SlotSet(slots.CUSTOMER_GREETED, True)]
 

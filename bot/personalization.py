@@ -4,12 +4,21 @@ Pure functions over a :class:`~bot.crm.schemas.CustomerProfile` and the
 current moment. They decide *what* to say; the wording lives in ``domain.yml``
 responses, which receive the values prepared here (already formatted as
 customers read them: 27.11.2026, 1.234,56 €).
+
+Say a fact once: the greeting after the verification comes in the same turn
+as the answer to the customer's request. Every highlight knows the topics
+whose answer states the same fact (:attr:`Highlight.answered_by`, from
+:data:`ANSWERED_BY`), and :func:`select_highlights` leaves those out for the
+topic being answered (``answering``), so "Ihre Bestellung ist unterwegs" is
+not said by the greeting and again by the order status.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
 from bot.crm.enums import AppointmentStatus, CaseStatus, OrderStatus
 from bot.crm.schemas import Customer, CustomerProfile, Vehicle
@@ -57,6 +66,42 @@ _PRIORITY = {
     SERVICE_DUE_SOON: 7,
 }
 
+SERVICE_VISITS = ("Inspektion", "Wartung")
+"""Appointment services that are the vehicle's due service (``service_due`` names them)."""
+
+_ORDERS = frozenset(
+    {
+        ORDER_SHIPPED,
+        ORDER_SHIPPED_UNDATED,
+        ORDER_SHIPPED_LATE,
+        ORDER_DELAYED,
+        ORDER_IN_PRODUCTION,
+        ORDER_CONFIRMED,
+    }
+)
+_APPOINTMENT_CHANGES = ("appointment_status", "reschedule_appointment", "cancel_appointment")
+
+ANSWERED_BY: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        RECALL: frozenset({"recall_check"}),
+        READY_FOR_PICKUP: frozenset({"appointment_status"}),
+        OPEN_CASE: frozenset(),  # no answer restates an open case
+        OVERDUE_INVOICE: frozenset({"invoice_question"}),
+        UPCOMING_APPOINTMENT: frozenset(_APPOINTMENT_CHANGES),
+        **{kind: frozenset({"order_status"}) for kind in _ORDERS},
+        SERVICE_OVERDUE: frozenset({"service_due"}),
+        SERVICE_DUE_SOON: frozenset({"service_due"}),
+    }
+)
+"""Highlight kind -> the topics whose answer states the same fact (the greeting leaves it out).
+
+The order status covers the customer's orders; the appointment status a car
+ready for pick-up and the booked appointments (rescheduling and cancelling
+name the appointment too); the invoice overview the overdue invoices; the
+service check the service dates (and an inspection already booked, see
+:func:`_appointments`); the recall check the recalls.
+"""
+
 
 @dataclass(frozen=True)
 class Highlight:
@@ -67,17 +112,25 @@ class Highlight:
             ``utter_highlight_<kind>``.
         when: The date that orders highlights of the same priority.
         values: The response's placeholders, formatted for customers.
+        also_answered_by: Topics beyond :data:`ANSWERED_BY` whose answer
+            states this record (an inspection booked: ``service_due``).
 
     """
 
     kind: str
     when: date
     values: dict[str, str] = field(default_factory=dict)
+    also_answered_by: frozenset[str] = frozenset()
 
     @property
     def priority(self) -> int:
         """Lower is more relevant."""
         return _PRIORITY[self.kind]
+
+    @property
+    def answered_by(self) -> frozenset[str]:
+        """The topics whose answer says this too (:data:`ANSWERED_BY`, and this record's own)."""
+        return ANSWERED_BY[self.kind] | self.also_answered_by
 
 
 @dataclass(frozen=True)
@@ -145,6 +198,8 @@ def select_highlights(
     profile: CustomerProfile,
     now: datetime,
     limit: int = MAX_HIGHLIGHTS,
+    *,
+    answering: str | None = None,
 ) -> list[Highlight]:
     """Return what is open for the customer, most relevant first, at most ``limit``.
 
@@ -153,6 +208,9 @@ def select_highlights(
         now: The customers' wall-clock time (an appointment that has begun
             is no longer ahead; a date before today has passed).
         limit: How many highlights to return.
+        answering: The topic answered in the same turn: what its answer
+            says is left out (:attr:`Highlight.answered_by`), and the next
+            highlights take its place.
 
     Returns:
         Highlights sorted by priority, then by date (soonest or oldest first).
@@ -167,6 +225,7 @@ def select_highlights(
         *_orders(profile, today),
         *_services(profile, today),
     ]
+    found = [item for item in found if answering not in item.answered_by]
     found.sort(key=lambda item: (item.priority, item.when))
     return found[:limit]
 
@@ -222,6 +281,9 @@ def _appointments(profile: CustomerProfile, now: datetime) -> list[Highlight]:
                         "appointment_date": format_date(day),
                         "appointment_time": format_time(appointment.starts_at),
                     },
+                    frozenset({"service_due"})
+                    if appointment.service in SERVICE_VISITS
+                    else frozenset(),
                 )
             )
     return found

@@ -6,12 +6,14 @@ import pytest
 from bot.crm import schemas
 from bot.crm.enums import InvoiceStatus, OrderKind, OrderStatus
 from bot.personalization import (
+    ANSWERED_BY,
     addressee,
     completed_years,
     loyalty,
     select_highlights,
     vehicle_label,
 )
+from bot.topics import PERSONAL_TOPICS
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -195,6 +197,41 @@ async def test_a_service_due_at_the_year_end_is_overdue_in_the_new_year(
     due = [v.copy(update={"next_service_due": date(2026, 12, 31)}) for v in wagner.vehicles]
     profile = wagner.copy(update={"vehicles": due, "recalls": [], "invoices": []})
     assert kinds(select_highlights(profile, now, limit=5)) == [kind] * len(due)
+
+
+async def test_what_the_answer_of_the_turn_says_the_greeting_leaves_out(profiles) -> None:
+    schmidt, meier = profiles["K-100001"], profiles["K-100004"]
+    assert kinds(select_highlights(schmidt, NOW)) == ["order_shipped", "upcoming_appointment"]
+    assert kinds(select_highlights(schmidt, NOW, answering="order_status")) == [
+        "upcoming_appointment"
+    ]
+    for topic in ("appointment_status", "reschedule_appointment", "cancel_appointment"):
+        assert kinds(select_highlights(schmidt, NOW, answering=topic)) == ["order_shipped"]
+    # her appointment is an inspection: the service check names it
+    assert kinds(select_highlights(schmidt, NOW, answering="service_due")) == ["order_shipped"]
+    assert select_highlights(meier, NOW, answering="appointment_status") == []
+    assert kinds(select_highlights(meier, NOW, answering="order_status")) == ["ready_for_pickup"]
+    # the next highlight moves up into the freed place
+    wagner = profiles["K-100003"]
+    assert kinds(select_highlights(wagner, NOW, answering="recall_check")) == [
+        "overdue_invoice",
+        "service_overdue",
+    ]
+    assert kinds(select_highlights(wagner, NOW, answering="invoice_question")) == [
+        "recall",
+        "service_overdue",
+    ]
+    assert kinds(select_highlights(wagner, NOW, answering="service_due")) == [
+        "recall",
+        "overdue_invoice",
+    ]
+
+
+def test_every_highlight_names_the_personal_topics_that_answer_it() -> None:
+    from bot.personalization import _PRIORITY
+
+    assert set(ANSWERED_BY) == set(_PRIORITY)
+    assert set().union(*ANSWERED_BY.values()) <= set(PERSONAL_TOPICS)
 
 
 def test_vehicle_labels() -> None:
