@@ -16,10 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.crm.enums import InvoiceStatus
 from bot.crm.schemas import Invoice, Workshop
-from bot.formatting import format_time
-
-WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-"""German weekday names, Monday first (``date.weekday()``)."""
+from bot.formatting import format_time, format_weekday
 
 
 def has_passed(day: date, today: date) -> bool:
@@ -64,7 +61,7 @@ class Pickup:
     @property
     def weekday(self) -> str:
         """The day's German name: ``Montag``."""
-        return WEEKDAY_NAMES[self.day.weekday()]
+        return format_weekday(self.day)
 
 
 def next_pickup(workshop: Workshop, now: datetime) -> Pickup | None:
