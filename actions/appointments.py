@@ -11,7 +11,7 @@ validated in :mod:`actions.appointments_form`, ask in
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -26,16 +26,14 @@ from bot.appointments.dates import parse_when
 from bot.appointments.offers import (
     NO_VEHICLE,
     appointment_values,
-    hours_on,
     vehicle_label,
 )
 from bot.budget import within_budget
 from bot.crm.enums import AppointmentStatus
 from bot.crm.errors import CRMError
-from bot.crm.schemas import (
-    Appointment,
-    CustomerProfile,
-)
+from bot.crm.schemas import Appointment, CustomerProfile, Workshop
+from bot.formatting import format_date
+from bot.time_facts import next_pickup
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +119,7 @@ async def _change(
     if profile is None:
         dispatcher.utter_message(response="utter_crm_unavailable")
         return []
-    booked = changeable(profile, services.today())
+    booked = changeable(profile, services.now())
     if not booked:
         dispatcher.utter_message(response="utter_appointment_none_booked")
         return []
@@ -142,9 +140,9 @@ async def appointment_status(
     if profile is None:
         dispatcher.utter_message(response="utter_crm_unavailable")
         return []
-    today = services.today()
+    now = services.now()
     ready = [a for a in profile.appointments if a.status is AppointmentStatus.READY_FOR_PICKUP]
-    booked = changeable(profile, today)
+    booked = changeable(profile, now)
     if not ready and not booked:
         dispatcher.utter_message(response="utter_appointment_none_booked")
         return []
@@ -160,7 +158,7 @@ async def appointment_status(
             profile,
             appointment,
             workshop_of(workshops, appointment.workshop.code),
-            today,
+            now,
         )
     for appointment in booked[:MAX_LISTED]:
         dispatcher.utter_message(
@@ -173,22 +171,31 @@ def _say_ready(
     dispatcher: CollectingDispatcher,
     profile: CustomerProfile,
     appointment: Appointment,
-    workshop: Any,
-    today: date,
+    workshop: Workshop | None,
+    now: datetime,
 ) -> None:
+    """Say that the car is ready, and when it can be picked up: today, or the next opening day."""
     vehicle = next((v for v in profile.vehicles if v.vin == appointment.vehicle_vin), None)
     values = {
         "vehicle": vehicle_label(vehicle) if vehicle else appointment.service,
         "workshop_name": appointment.workshop.name,
         "hours": workshop.hours_display if workshop else "",
     }
-    hours_today = hours_on(workshop, today) if workshop else None
-    if hours_today:
+    pickup = next_pickup(workshop, now) if workshop else None
+    if pickup is None:
+        dispatcher.utter_message(response="utter_appointment_ready", **values)
+    elif pickup.today:
         dispatcher.utter_message(
-            response="utter_appointment_ready_today", hours_today=hours_today, **values
+            response="utter_appointment_ready_today", hours_today=pickup.hours, **values
         )
     else:
-        dispatcher.utter_message(response="utter_appointment_ready", **values)
+        dispatcher.utter_message(
+            response="utter_appointment_ready_next_day",
+            pickup_weekday=pickup.weekday,
+            pickup_date=format_date(pickup.day),
+            pickup_hours=pickup.hours,
+            **values,
+        )
 
 
 def _request(tracker: Tracker, intent: str) -> dict[str, Any] | None:

@@ -149,7 +149,7 @@ class ActionAskAppointmentNumber(UsesServices, Action):
         """Ask with one button per appointment."""
         customer = slots.identity(tracker).customer_number
         profile = await form.profile_for(self.services, tracker, customer) if customer else None
-        booked = changeable(profile, self.services.today()) if profile else []
+        booked = changeable(profile, self.services.now()) if profile else []
         dispatcher.utter_message(
             response="utter_ask_appointment_number",
             buttons=[

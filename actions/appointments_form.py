@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -40,6 +40,7 @@ from bot.crm.enums import AppointmentStatus
 from bot.crm.errors import CRMError
 from bot.crm.schemas import Appointment, CustomerProfile, Workshop
 from bot.formatting import format_date, format_time
+from bot.time_facts import is_ahead
 from bot.verification import wants_to_stop
 
 logger = logging.getLogger(__name__)
@@ -300,7 +301,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
     ) -> dict[str, Any]:
         """Accept one of the customer's changeable appointments; its workshop comes with it."""
         appointment = match_appointment(
-            str(value), changeable(await self._profile(tracker), self.services.today())
+            str(value), changeable(await self._profile(tracker), self.services.now())
         )
         if appointment is None:
             dispatcher.utter_message(response="utter_appointment_invalid_number")
@@ -344,13 +345,13 @@ class ValidateCancelAppointmentForm(AppointmentFormValidation):
         return super().validate_appointment_confirmed(value, dispatcher, tracker, domain)
 
 
-def changeable(profile: CustomerProfile, today: date) -> list[Appointment]:
-    """Return the customer's booked appointments from today on, soonest first."""
+def changeable(profile: CustomerProfile, now: datetime) -> list[Appointment]:
+    """Return the customer's booked appointments still ahead at ``now``, soonest first."""
     return sorted(
         (
             a
             for a in profile.appointments
-            if a.status is AppointmentStatus.BOOKED and a.starts_at.date() >= today
+            if a.status is AppointmentStatus.BOOKED and is_ahead(a.starts_at, now)
         ),
         key=lambda a: a.starts_at,
     )

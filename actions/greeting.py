@@ -36,26 +36,29 @@ def greet_personally(
     services: Services,
     *,
     opener: str,
+    answering: str | None = None,
 ) -> list[EventType]:
     """Greet by name, acknowledge loyalty and mention up to two open things.
 
     Args:
         dispatcher: Where the messages go.
         profile: The verified customer's profile.
-        services: For today's date.
+        services: For the current time.
         opener: The greeting response (it receives ``addressee``).
+        answering: The topic this turn answers after the greeting: what
+            that answer says is not mentioned here as well.
 
     Returns:
         The event remembering that the customer was greeted (loyalty is
         mentioned once per conversation, not on every turn).
 
     """
-    today = services.today()
+    now = services.now()
     dispatcher.utter_message(response=opener, addressee=addressee(profile.customer))
-    thanks = loyalty(profile.customer, today)
+    thanks = loyalty(profile.customer, now.date())
     if thanks is not None:
         dispatcher.utter_message(response=f"utter_loyalty_{thanks.kind}", **thanks.values)
-    for highlight in select_highlights(profile, today):
+    for highlight in select_highlights(profile, now, answering=answering):
         dispatcher.utter_message(response=f"utter_highlight_{highlight.kind}", **highlight.values)
     return [SlotSet(slots.CUSTOMER_GREETED, True)]
 

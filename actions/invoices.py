@@ -42,7 +42,7 @@ async def serve_invoice_question(
     try:
         profile = await services.profile(customer)
         if wanted is InvoiceRequest.OVERVIEW:
-            send(dispatcher, overview_replies(profile.invoices))
+            send(dispatcher, overview_replies(profile.invoices, services.today()))
             return []
         invoice = find_invoice(profile.invoices, request.entity("invoice_number"))
         if invoice is None:

@@ -77,7 +77,13 @@ class ActionResumeRequest(UsesServices, Action):
                     if current.method == slots.BY_POSTAL_CODE
                     else "utter_greet_customer"
                 )
-                events += greet_personally(dispatcher, profile, services, opener=opener)
+                events += greet_personally(
+                    dispatcher,
+                    profile,
+                    services,
+                    opener=opener,
+                    answering=topic if isinstance(topic, str) else None,
+                )
                 known = profile.recent_interactions
             elif current.method == slots.BY_POSTAL_CODE:
                 dispatcher.utter_message(response="utter_verified_without_profile")

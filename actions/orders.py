@@ -27,5 +27,10 @@ async def serve_order_status(
         logger.warning("Orders unavailable: %s", error)
         dispatcher.utter_message(response="utter_crm_unavailable")
         return []
-    send(dispatcher, order_status_replies(profile.orders, request.entity("order_number")))
+    send(
+        dispatcher,
+        order_status_replies(
+            profile.orders, request.entity("order_number"), today=services.today()
+        ),
+    )
     return []

@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
-from bot.clock import network_today
+from bot.clock import Clock, network_now, network_today, system_clock
 from bot.conversation_log import ConversationLog
 from bot.crm.client import CRMClient
 from bot.crm.errors import CRMError, CRMUnavailable
@@ -28,11 +28,6 @@ from bot.settings import Secret, SettingsError, get_settings
 logger = logging.getLogger(__name__)
 
 
-def local_today() -> date:
-    """Return today's date in the customers' time zone."""
-    return network_today()
-
-
 @dataclass
 class Services:
     """What the actions need from outside the dialogue.
@@ -40,13 +35,14 @@ class Services:
     Attributes:
         crm_factory: Creates the CRM client on first use.
         token_secret: CUSTOMER_TOKEN_SECRET (None: tokens are never trusted).
-        today: Today's date in the customers' time zone.
+        clock: The current time (tests inject a fixed one); :meth:`today` and
+            :meth:`now` read it, nothing in the actions reads the wall clock.
 
     """
 
     crm_factory: Callable[[], CRMClient]
     token_secret: Secret | None = None
-    today: Callable[[], date] = local_today
+    clock: Clock = system_clock
     _crm: CRMClient | None = field(default=None, init=False, repr=False)
     _log: ConversationLog | None = field(default=None, init=False, repr=False)
     _base: Services | None = field(default=None, init=False, repr=False)
@@ -60,9 +56,17 @@ class Services:
         The CRM client and the history writer stay shared; only the profile
         (or the CRM's failure to give it) is remembered, and only by the copy.
         """
-        turn = Services(self.crm_factory, self.token_secret, self.today)
+        turn = Services(self.crm_factory, self.token_secret, self.clock)
         turn._base = self
         return turn
+
+    def today(self) -> date:
+        """Return today's date in the customers' time zone."""
+        return network_today(self.clock)
+
+    def now(self) -> datetime:
+        """Return the customers' (and workshops') wall-clock time, naive like the CRM's times."""
+        return network_now(self.clock)
 
     async def profile(
         self, customer_number: str, budget: float = ANSWER_BUDGET_SECONDS

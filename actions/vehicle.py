@@ -26,6 +26,8 @@ from bot.budget import within_budget
 from bot.crm.errors import CRMError, CRMValidationError
 from bot.crm.schemas import RecallNotice, Vehicle
 from bot.formatting import format_date
+from bot.personalization import SERVICE_VISITS
+from bot.time_facts import has_passed
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,11 @@ async def service_due(
             )
             continue
         dispatcher.utter_message(
-            response="utter_service_overdue" if due < today else "utter_service_due",
+            response="utter_service_overdue" if has_passed(due, today) else "utter_service_due",
             vehicle=vehicle_label(vehicle),
             service_due_date=format_date(due),
         )
-    booked = [a for a in changeable(profile, today) if a.service in ("Inspektion", "Wartung")]
+    booked = [a for a in changeable(profile, services.now()) if a.service in SERVICE_VISITS]
     if booked:
         first = booked[0]
         dispatcher.utter_message(

@@ -27,3 +27,8 @@ def system_clock() -> datetime:
 def network_today(clock: Clock = system_clock) -> date:
     """Return today's date where the workshops and customers are."""
     return clock().astimezone(NETWORK_TIMEZONE).date()
+
+
+def network_now(clock: Clock = system_clock) -> datetime:
+    """Return the wall-clock time where the workshops and customers are (naive, like the CRM's)."""
+    return clock().astimezone(NETWORK_TIMEZONE).replace(tzinfo=None)

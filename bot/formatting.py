@@ -1,13 +1,17 @@
 """How dates, times and amounts are written for German-speaking customers.
 
 The one place for it: every date a customer reads is ``27.11.2026``, every
-time ``09:00`` and every amount ``1.234,56 €``, whatever the channel.
+weekday ``Montag``, every time ``09:00`` and every amount ``1.234,56 €``,
+whatever the channel.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+
+WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+"""German weekday names, Monday first (``date.weekday()``)."""
 
 
 def format_date(value: date) -> str:
@@ -21,6 +25,11 @@ def format_date(value: date) -> str:
 
     """
     return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+def format_weekday(value: date) -> str:
+    """Return the German name of a date's weekday: ``Montag``."""
+    return WEEKDAY_NAMES[value.weekday()]
 
 
 def format_time(value: time | datetime) -> str:

@@ -172,14 +172,6 @@ def slot_payload(moment: datetime) -> str:
     return f"{moment:%d.%m.%Y %H:%M}"
 
 
-def hours_on(workshop: Workshop, day: date) -> str | None:
-    """Return a workshop's opening hours on ``day`` (``07:30–18:00``), None when closed."""
-    for entry in workshop.opening_hours:
-        if entry.weekday == day.weekday():
-            return f"{entry.opens:%H:%M}–{entry.closes:%H:%M}"
-    return None
-
-
 def appointment_values(appointment: Appointment) -> dict[str, str]:
     """Return an appointment's response values, formatted for customers."""
     return {

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.formatting import format_weekday
+
 DEFAULT_SCHEDULE = "mo-fr 08:00-18:00; sa 09:00-13:00"
 DEFAULT_TIMEZONE = "Europe/Berlin"
 _DAYS = ["mo", "di", "mi", "do", "fr", "sa", "so"]
@@ -21,7 +23,6 @@ _PART = re.compile(
     r"^(?P<first>[a-z]{2})(?:-(?P<last>[a-z]{2}))?\s+"
     r"(?P<opens>\d{1,2}:\d{2})-(?P<closes>\d{1,2}:\d{2})$"
 )
-_WEEKDAYS_DE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 
 
 class ScheduleError(ValueError):
@@ -108,7 +109,7 @@ class BusinessHours:
 def german_moment(moment: datetime, zone: ZoneInfo) -> str:
     """Format a time for customers, e.g. ``"Montag, 24.11.2026, 10:00 Uhr"``."""
     local = moment.astimezone(zone)
-    return f"{_WEEKDAYS_DE[local.weekday()]}, {local:%d.%m.%Y, %H:%M} Uhr"
+    return f"{format_weekday(local)}, {local:%d.%m.%Y, %H:%M} Uhr"
 
 
 def _day(name: str) -> int:

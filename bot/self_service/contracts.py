@@ -10,6 +10,7 @@ from bot.crm.schemas import Contract, Vehicle
 from bot.formatting import format_date, format_money
 from bot.personalization import vehicle_label
 from bot.self_service.replies import Reply
+from bot.time_facts import has_passed
 
 _KIND_NAMES = {
     ContractKind.LEASING: "Leasingvertrag",
@@ -56,7 +57,7 @@ def contract_replies(
             "contract_end": format_date(contract.end_date),
             "contract_months": str(term_months(contract.start_date, contract.end_date)),
         }
-        if contract.end_date < today:
+        if has_passed(contract.end_date, today):
             replies.append(Reply("utter_contract_ended", values))
             continue
         if contract.mileage_allowance_km_per_year:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from enum import Enum
 
 from bot.crm.enums import InvoiceStatus
@@ -11,6 +12,7 @@ from bot.crm.identifiers import normalize_document_number
 from bot.crm.schemas import Invoice
 from bot.formatting import format_date, format_money
 from bot.self_service.replies import Button, Reply, read_choice
+from bot.time_facts import invoice_is_overdue
 
 UNPAID = frozenset({InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.DISPUTED})
 
@@ -55,11 +57,12 @@ def read_request(entity: str | None, text: str | None) -> InvoiceRequest:
     return InvoiceRequest.OVERVIEW if wanted is None else wanted
 
 
-def overview_replies(invoices: Sequence[Invoice]) -> list[Reply]:
+def overview_replies(invoices: Sequence[Invoice], today: date) -> list[Reply]:
     """List open and overdue invoices with amount and due date, and explain a reminder.
 
     Args:
         invoices: The customer's invoices, newest first.
+        today: Today's date: an open invoice past its due date is overdue.
 
     Returns:
         One reply per unpaid invoice (an overdue one with its reminder
@@ -76,7 +79,7 @@ def overview_replies(invoices: Sequence[Invoice]) -> list[Reply]:
         values = _values(invoice)
         if invoice.status is InvoiceStatus.DISPUTED:
             replies.append(Reply("utter_invoice_disputed", values))
-        elif invoice.status is InvoiceStatus.OVERDUE:
+        elif invoice_is_overdue(invoice, today):
             replies.append(Reply("utter_invoice_overdue", values))
             if invoice.reminder_sent_on is not None:
                 replies.append(Reply("utter_invoice_reminder_explained", values))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.crm.enums import OrderStatus
 from bot.crm.identifiers import normalize_document_number
 from bot.crm.schemas import Order
 from bot.formatting import format_date
 from bot.self_service.replies import Button, Reply
+from bot.time_facts import has_passed
 
 OPEN_STATUSES = frozenset({OrderStatus.ORDERED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED})
 """Orders the customer still waits for."""
@@ -22,12 +24,15 @@ _STATUS_RESPONSE = {
 }
 
 
-def order_status_replies(orders: Sequence[Order], asked_for: str | None = None) -> list[Reply]:
+def order_status_replies(
+    orders: Sequence[Order], asked_for: str | None = None, *, today: date
+) -> list[Reply]:
     """Answer a question about orders.
 
     Args:
         orders: The customer's orders, newest first.
         asked_for: An order number the customer named (any spelling), or None.
+        today: Today's date (a delivery date before it has passed).
 
     Returns:
         The named order's status; else the only open order's status; a choice
@@ -40,7 +45,7 @@ def order_status_replies(orders: Sequence[Order], asked_for: str | None = None) 
         match = [order for order in orders if order.order_number == number]
         if not match:
             return [Reply("utter_order_not_found", {"order_number": asked_for.strip().upper()})]
-        return [status_reply(match[0])]
+        return [status_reply(match[0], today)]
     if not orders:
         return [Reply("utter_order_none")]
     waiting = [order for order in orders if order.status in OPEN_STATUSES]
@@ -54,15 +59,21 @@ def order_status_replies(orders: Sequence[Order], asked_for: str | None = None) 
             for order in waiting
         )
         return [Reply("utter_order_choose", {"order_count": str(len(waiting))}, buttons)]
-    return [status_reply(waiting[0] if waiting else orders[0])]
+    return [status_reply(waiting[0] if waiting else orders[0], today)]
 
 
-def status_reply(order: Order) -> Reply:
-    """Return the status of one order in plain German (with date and tracking number)."""
+def status_reply(order: Order, today: date) -> Reply:
+    """Return the status of one order in plain German (with date and tracking number).
+
+    An open order whose expected delivery has passed is late: the answer
+    says so (``..._late``) and offers help instead of a date in the past.
+    """
     values = {"order_item": order.item, "order_number": order.order_number}
     response = _STATUS_RESPONSE[order.status]
     if order.expected_delivery is not None:
         values["order_delivery_date"] = format_date(order.expected_delivery)
+        if order.status in OPEN_STATUSES and has_passed(order.expected_delivery, today):
+            response += "_late"
     elif order.status in OPEN_STATUSES:
         response += "_undated"
     if order.status is OrderStatus.SHIPPED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
@@ -21,6 +21,11 @@ from tests.support.processes import PROJECT_ROOT, free_port
 
 TOKEN_SECRET = "t" * 40
 TODAY = date(2026, 11, 23)
+
+
+def demo_clock() -> datetime:
+    """09:00 in Munich on ``TODAY`` (a Monday), like the CRM's clock in these tests."""
+    return datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +132,7 @@ def as_dict(events: list[dict[str, Any]]) -> dict[str, Any]:
 def services(local_crm) -> Services:
     """The actions' collaborators over the real, seeded CRM (in process)."""
     return Services(
-        crm_factory=lambda: local_crm, token_secret=Secret(TOKEN_SECRET), today=lambda: TODAY
+        crm_factory=lambda: local_crm, token_secret=Secret(TOKEN_SECRET), clock=demo_clock
     )
 
 
@@ -135,9 +140,7 @@ def services(local_crm) -> Services:
 async def unreachable_services() -> AsyncIterator[Services]:
     """Collaborators whose CRM refuses connections (nothing listens on the port)."""
     client = HttpCRMClient(f"http://127.0.0.1:{free_port()}", Secret("x" * 32))
-    yield Services(
-        crm_factory=lambda: client, token_secret=Secret(TOKEN_SECRET), today=lambda: TODAY
-    )
+    yield Services(crm_factory=lambda: client, token_secret=Secret(TOKEN_SECRET), clock=demo_clock)
     await client.aclose()
 
 
@@ -152,9 +155,7 @@ async def hung_services() -> AsyncIterator[Services]:
     server = await asyncio.start_server(hold, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     client = HttpCRMClient(f"http://127.0.0.1:{port}", Secret("x" * 32))
-    yield Services(
-        crm_factory=lambda: client, token_secret=Secret(TOKEN_SECRET), today=lambda: TODAY
-    )
+    yield Services(crm_factory=lambda: client, token_secret=Secret(TOKEN_SECRET), clock=demo_clock)
     await client.aclose()
     for writer in held:
         writer.close()

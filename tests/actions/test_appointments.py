@@ -34,6 +34,8 @@ from actions.appointments_submit import (
     ActionCancelAppointment,
     ActionRescheduleAppointment,
 )
+from actions.services import Services
+from bot.clock import NETWORK_TIMEZONE
 from bot.crm.enums import AppointmentStatus
 from tests.actions.conftest import action, as_dict, make_tracker, responses, slot, user
 
@@ -624,3 +626,86 @@ async def test_no_free_slot_at_all_is_said(services, domain) -> None:
     )
     await ActionAskAppointmentStart(services).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_appointment_no_free_slots"]
+
+
+# --- what is said about time is true at any moment ---------------------------------
+
+MEIER = "K-100004"
+"""His car is ready at Nordlicht Werkstatt Zürich (Mo-Fr 07:30-18:00, Sa 08:00-12:00)."""
+
+
+def at(services: Services, *moment: int) -> Services:
+    """The same collaborators at a fixed wall-clock time in the customers' time zone."""
+    fixed = datetime(*moment, tzinfo=NETWORK_TIMEZONE)
+    return Services(services.crm_factory, services.token_secret, clock=lambda: fixed)
+
+
+@pytest.mark.parametrize(
+    ("moment", "hours_today"),
+    [
+        ((2026, 11, 23, 6, 30), "07:30–18:00"),  # Monday before opening
+        ((2026, 11, 23, 17, 45), "07:30–18:00"),  # Monday shortly before closing
+        ((2026, 11, 28, 9, 0), "08:00–12:00"),  # Saturday morning
+        ((2028, 2, 29, 10, 0), "07:30–18:00"),  # leap day, a Tuesday
+    ],
+)
+async def test_a_ready_car_can_be_picked_up_today_while_the_workshop_opens_today(
+    services, domain, moment, hours_today
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(domain, [user("Ist mein Auto fertig?", "appointment_status")])
+    await appointment_status(dispatcher, tracker, at(services, *moment), MEIER)
+    assert responses(dispatcher) == ["utter_appointment_ready_today"]
+    assert dispatcher.messages[0]["hours_today"] == hours_today
+
+
+@pytest.mark.parametrize(
+    ("moment", "weekday", "day", "hours"),
+    [
+        ((2026, 11, 23, 18, 0), "Dienstag", "24.11.2026", "07:30–18:00"),  # Monday at closing
+        ((2026, 11, 28, 12, 30), "Montag", "30.11.2026", "07:30–18:00"),  # Saturday afternoon
+        ((2026, 11, 29, 10, 0), "Montag", "30.11.2026", "07:30–18:00"),  # Sunday
+        ((2026, 11, 30, 20, 0), "Dienstag", "01.12.2026", "07:30–18:00"),  # month end
+        ((2026, 12, 31, 18, 30), "Freitag", "01.01.2027", "07:30–18:00"),  # year end
+        ((2028, 2, 28, 19, 0), "Dienstag", "29.02.2028", "07:30–18:00"),  # before a leap day
+    ],
+)
+async def test_after_closing_and_on_a_closed_day_the_next_opening_day_is_named(
+    services, domain, moment, weekday, day, hours
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(domain, [user("Ist mein Auto fertig?", "appointment_status")])
+    await appointment_status(dispatcher, tracker, at(services, *moment), MEIER)
+    assert responses(dispatcher) == ["utter_appointment_ready_next_day"]
+    message = dispatcher.messages[0]
+    assert (message["pickup_weekday"], message["pickup_date"], message["pickup_hours"]) == (
+        weekday,
+        day,
+        hours,
+    )
+    assert message["workshop_name"] == "Nordlicht Werkstatt Zürich"
+
+
+async def test_an_appointment_that_has_begun_is_no_longer_offered_or_listed(
+    services, domain
+) -> None:
+    # Schmidt's inspection is on Wednesday 02.12.2026 at 09:00
+    status = CollectingDispatcher()
+    tracker = make_tracker(domain, [user("Wann ist mein Termin?", "appointment_status")])
+    await appointment_status(status, tracker, at(services, 2026, 12, 2, 8, 59), SCHMIDT)
+    assert responses(status) == ["utter_appointment_booked_status"]
+    begun = CollectingDispatcher()
+    await appointment_status(begun, tracker, at(services, 2026, 12, 2, 9, 0), SCHMIDT)
+    assert responses(begun) == ["utter_appointment_none_booked"]
+    cancel = CollectingDispatcher()
+    tracker = make_tracker(domain, [user("Termin absagen", "cancel_appointment")], VERIFIED)
+    events = await cancel_appointment(cancel, tracker, at(services, 2026, 12, 2, 9, 30), SCHMIDT)
+    assert responses(cancel) == ["utter_appointment_none_booked"]
+    assert followups(events) == []
+
+
+def test_the_pick_up_responses_exist_with_their_placeholders(domain) -> None:
+    later = domain["responses"]["utter_appointment_ready_next_day"][0]["text"]
+    for placeholder in ("{vehicle}", "{pickup_weekday}", "{pickup_date}", "{pickup_hours}"):
+        assert placeholder in later
+    assert "utter_appointment_ready_today" in domain["responses"]

@@ -57,3 +57,9 @@ async def test_a_hung_crm_still_gets_a_greeting_within_the_budget(hung_services,
     _, dispatcher = await greet(hung_services, domain, TOKEN_LOGIN)
     assert time.perf_counter() - started < 2.5
     assert responses(dispatcher) == ["utter_greet"]
+
+
+def test_every_highlight_has_its_response(domain) -> None:
+    from bot.personalization import ANSWERED_BY
+
+    assert {f"utter_highlight_{kind}" for kind in ANSWERED_BY} <= set(domain["responses"])

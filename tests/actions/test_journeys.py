@@ -8,7 +8,7 @@ from actions.services import Services
 from bot.budget import ANSWER_BUDGET_SECONDS
 from bot.crm.local_client import LocalCRMClient
 from bot.topics import PERSONAL_TOPICS
-from tests.actions.conftest import TODAY, as_dict, make_tracker, responses, user
+from tests.actions.conftest import as_dict, demo_clock, make_tracker, responses, user
 
 
 async def resume(services, domain, slots):
@@ -36,10 +36,11 @@ async def test_after_verification_the_customer_is_greeted_then_served(
             "logged_topics": ["identified"],
         },
     )
+    # the order is the answer, so the greeting names the next open thing instead
     assert responses(dispatcher) == [
         "utter_greet_verified_customer",
         "utter_highlight_open_case",
-        "utter_highlight_order_in_production",
+        "utter_highlight_service_due_soon",
         "utter_order_in_production",
     ]
     assert dispatcher.messages[0]["addressee"] == "Herr Yilmaz"
@@ -67,12 +68,12 @@ async def test_only_the_verified_identity_is_used(services, domain) -> None:
     assert responses(dispatcher)[1:] == [
         "utter_loyalty_long_standing",
         "utter_highlight_recall",
-        "utter_highlight_overdue_invoice",
+        "utter_highlight_service_overdue",  # the overdue invoice is the answer
         "utter_invoice_overdue",
         "utter_invoice_reminder_explained",
         "utter_invoice_options",
     ]
-    assert dispatcher.messages[3]["invoice_amount"] == "1.245,50 €"
+    assert dispatcher.messages[4]["invoice_amount"] == "1.245,50 €"
 
 
 async def test_a_greeted_customer_is_served_directly(services, domain, crm_service_local) -> None:
@@ -192,7 +193,7 @@ class CountingCRM(LocalCRMClient):
 @pytest.mark.parametrize("topic", ["service_due", "order_status", "invoice_question"])
 async def test_greeting_and_journey_read_the_profile_once(topic, domain, crm_service_local) -> None:
     crm = CountingCRM(crm_service_local)
-    services = Services(crm_factory=lambda: crm, today=lambda: TODAY)
+    services = Services(crm_factory=lambda: crm, clock=demo_clock)
     _, dispatcher = await resume(
         services,
         domain,
@@ -246,3 +247,51 @@ async def test_after_a_slow_verification_the_profile_gets_only_what_is_left_of_t
     await ActionResumeRequest(hung_services).run(dispatcher, tracker, domain)
     assert time.perf_counter() - started < 1.2  # 2.6 s for the turn, 0.7 s left
     assert responses(dispatcher) == ["utter_verified_without_profile", "utter_crm_unavailable"]
+
+
+# --- say a fact once: the greeting leaves out what the answer of the turn says ------
+
+
+@pytest.mark.parametrize(
+    ("customer", "topic", "greeting", "answer"),
+    [
+        (  # Schmidt: the parcel is the answer, the appointment stays in the greeting
+            "K-100001",
+            "order_status",
+            ["utter_highlight_upcoming_appointment"],
+            ["utter_order_shipped"],
+        ),
+        (  # Meier: his car is ready - said once, by the answer
+            "K-100004",
+            "appointment_status",
+            [],
+            ["utter_appointment_ready_today"],
+        ),
+        (  # Wagner: the recall is the answer; the invoice and the service move up
+            "K-100003",
+            "recall_check",
+            ["utter_highlight_overdue_invoice", "utter_highlight_service_overdue"],
+            ["utter_recall_affected", "utter_offer_recall_appointment"],
+        ),
+        (  # Wagner: the service check names the overdue service
+            "K-100003",
+            "service_due",
+            ["utter_highlight_recall", "utter_highlight_overdue_invoice"],
+            ["utter_service_overdue", "utter_offer_service_appointment"],
+        ),
+    ],
+)
+async def test_the_greeting_leaves_out_what_the_answer_says(
+    services, domain, customer, topic, greeting, answer
+) -> None:
+    _, dispatcher = await resume(
+        services,
+        domain,
+        {
+            "verified_customer_number": customer,
+            "verification_method": "customer_token",
+            "requested_intent": topic,
+        },
+    )
+    said = [r for r in responses(dispatcher) if r != "utter_loyalty_long_standing"]
+    assert said == ["utter_greet_customer", *greeting, *answer]

@@ -28,13 +28,8 @@ MODULES = [
 ]
 ORDER_RESPONSES = {
     f"utter_order_{status}{suffix}"
-    for status in ("ordered", "in_production")
-    for suffix in ("", "_undated")
-} | {
-    "utter_order_shipped",
-    "utter_order_shipped_undated",
-    "utter_order_shipped_untracked",
-    "utter_order_shipped_untracked_undated",
+    for status in ("ordered", "in_production", "shipped", "shipped_untracked")
+    for suffix in ("", "_undated", "_late")
 }
 
 

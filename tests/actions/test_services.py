@@ -1,6 +1,8 @@
+from datetime import date, datetime, timezone
+
 import pytest
 
-from actions.services import Services, local_today
+from actions.services import Services
 from bot.crm.errors import CRMUnavailable
 from bot.settings import SettingsError
 
@@ -27,5 +29,11 @@ def test_a_missing_crm_token_makes_the_crm_unavailable() -> None:
         _ = Services(crm_factory=factory).crm
 
 
-def test_today_is_a_date() -> None:
-    assert local_today().year >= 2026
+def test_today_and_now_come_from_the_injected_clock_in_the_customers_time_zone(local_crm) -> None:
+    late = Services(
+        crm_factory=lambda: local_crm,
+        clock=lambda: datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc),
+    )
+    assert late.today() == date(2027, 1, 1)  # 00:30 in Munich
+    assert late.now() == datetime(2027, 1, 1, 0, 30)
+    assert late.for_turn().today() == date(2027, 1, 1)

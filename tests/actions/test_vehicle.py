@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.services import Services
 from actions.vehicle import (
     ActionAcceptAppointmentOffer,
     ActionDeclineAppointmentOffer,
     recall_check,
     service_due,
 )
+from bot.clock import NETWORK_TIMEZONE
 from tests.actions.conftest import as_dict, make_tracker, responses, user
 
 WAGNER_VIN = "WNL0AUR0S2019C003"
@@ -154,3 +158,26 @@ async def test_an_offer_not_taken_up_is_dropped_by_the_next_request(services, do
     events = await ActionResumeRequest(services).run(CollectingDispatcher(), tracker, domain)
     assert as_dict(events)["appointment_offer"] is None
     await services.conversation_log.drain()
+
+
+async def test_a_service_is_due_on_its_day_and_overdue_from_the_next(services, domain) -> None:
+    # Yilmaz's service is due on Wednesday 09.12.2026
+    said = []
+    for day in (9, 10):
+        moment = datetime(2026, 12, day, 23, 30, tzinfo=NETWORK_TIMEZONE)
+        late = Services(services.crm_factory, services.token_secret, clock=lambda m=moment: m)
+        _, dispatcher = await serve(
+            service_due, late, domain, "K-100002", user("Service fällig?", "service_due")
+        )
+        said.append(responses(dispatcher)[0])
+    assert said == ["utter_service_due", "utter_service_overdue"]
+
+
+async def test_a_booked_inspection_that_has_begun_is_not_named_as_booked(services, domain) -> None:
+    # Schmidt's inspection is on 02.12.2026 at 09:00; her service is due later
+    begun = datetime(2026, 12, 2, 9, 15, tzinfo=NETWORK_TIMEZONE)
+    late = Services(services.crm_factory, services.token_secret, clock=lambda: begun)
+    _, dispatcher = await serve(
+        service_due, late, domain, "K-100001", user("Service fällig?", "service_due")
+    )
+    assert "utter_service_already_booked" not in responses(dispatcher)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.formatting import format_date, format_money, format_time
+from bot.formatting import format_date, format_money, format_time, format_weekday
 
 
 def test_dates_are_day_month_year_with_dots() -> None:
@@ -42,3 +42,9 @@ def test_money_takes_another_currency_symbol() -> None:
 def test_money_refuses_floats() -> None:
     with pytest.raises(TypeError):
         format_money(1.1)
+
+
+def test_weekdays_are_german_names() -> None:
+    assert format_weekday(date(2026, 11, 23)) == "Montag"
+    assert format_weekday(datetime(2028, 2, 29, 18, 0)) == "Dienstag"  # leap day
+    assert format_weekday(date(2027, 1, 3)) == "Sonntag"

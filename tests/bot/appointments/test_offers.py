@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from bot.appointments.dates import parse_when
 from bot.appointments.offers import (
     canonical_service,
-    hours_on,
     match_appointment,
     match_vehicle,
     match_workshops,
@@ -135,9 +134,3 @@ def test_slot_buttons_read_back_as_the_same_moment() -> None:
     assert parse_when(slot_payload(moment), TODAY).exact == moment
     assert moment_from_key(slot_key(moment)) == moment
     assert moment_from_key("morgen") is None
-
-
-def test_opening_hours_of_a_day() -> None:
-    shop = workshop("berlin", "Berlin", "Nordlicht Autohaus Berlin")
-    assert hours_on(shop, date(2026, 11, 23)) == "08:00–19:00"
-    assert hours_on(shop, date(2026, 11, 29)) is None

@@ -15,6 +15,8 @@ from bot.self_service.invoices import (
     read_request,
 )
 
+TODAY = date(2026, 11, 23)
+
 
 def invoice(number: str, status: InvoiceStatus, reminder=None) -> Invoice:
     return Invoice(
@@ -29,7 +31,7 @@ def invoice(number: str, status: InvoiceStatus, reminder=None) -> Invoice:
 
 
 def test_an_overdue_invoice_is_listed_with_its_reminder_explained() -> None:
-    replies = overview_replies([invoice("R-1", InvoiceStatus.OVERDUE, date(2026, 11, 2))])
+    replies = overview_replies([invoice("R-1", InvoiceStatus.OVERDUE, date(2026, 11, 2))], TODAY)
     assert [r.response for r in replies] == [
         "utter_invoice_overdue",
         "utter_invoice_reminder_explained",
@@ -41,9 +43,9 @@ def test_an_overdue_invoice_is_listed_with_its_reminder_explained() -> None:
 
 
 def test_paid_invoices_only_and_no_invoices() -> None:
-    paid = overview_replies([invoice("R-1", InvoiceStatus.PAID)])
+    paid = overview_replies([invoice("R-1", InvoiceStatus.PAID)], TODAY)
     assert [r.response for r in paid] == ["utter_invoice_all_paid", "utter_invoice_options"]
-    assert [r.response for r in overview_replies([])] == ["utter_invoice_none"]
+    assert [r.response for r in overview_replies([], TODAY)] == ["utter_invoice_none"]
 
 
 @pytest.mark.parametrize(
@@ -117,3 +119,53 @@ def test_several_unpaid_invoices_are_offered_as_buttons() -> None:
         "payload": '/invoice_question{"invoice_request": "copy", "invoice_number": "R-20250002"}',
     }
     assert len(buttons) == 2
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "response"),
+    [
+        (date(2026, 11, 30), date(2026, 11, 30), "utter_invoice_open"),  # due today: month end
+        (date(2026, 11, 30), date(2026, 12, 1), "utter_invoice_overdue"),
+        (date(2026, 12, 31), date(2027, 1, 1), "utter_invoice_overdue"),  # year end
+        (date(2028, 2, 29), date(2028, 2, 29), "utter_invoice_open"),  # leap day
+        (date(2028, 2, 29), date(2028, 3, 1), "utter_invoice_overdue"),
+        (date(2026, 11, 28), date(2026, 11, 29), "utter_invoice_overdue"),  # Saturday -> Sunday
+    ],
+)
+def test_an_open_invoice_past_its_due_date_is_called_overdue(
+    due: date, today: date, response: str
+) -> None:
+    unpaid = invoice("R-1", InvoiceStatus.OPEN).copy(update={"due_on": due})
+    replies = overview_replies([unpaid], today)
+    assert [r.response for r in replies] == [response, "utter_invoice_options"]
+    assert replies[0].values["invoice_due_date"] == f"{due:%d.%m.%Y}"
+
+
+RUNNING = ["utter_contract_details", "utter_contract_end_service"]
+
+
+@pytest.mark.parametrize(
+    ("end", "today", "responses"),
+    [
+        (date(2026, 12, 31), date(2026, 12, 31), RUNNING),
+        (date(2026, 12, 31), date(2027, 1, 1), ["utter_contract_ended"]),  # year end
+        (date(2028, 2, 29), date(2028, 2, 29), RUNNING),
+        (date(2028, 2, 29), date(2028, 3, 1), ["utter_contract_ended"]),  # leap day
+        (date(2026, 11, 30), date(2026, 12, 1), ["utter_contract_ended"]),  # month end
+    ],
+)
+def test_a_contract_runs_through_its_last_day_and_has_ended_after_it(
+    end: date, today: date, responses: list[str]
+) -> None:
+    contract = Contract(
+        contract_number="S-1",
+        kind=ContractKind.SERVICE,
+        vehicle_vin=None,
+        monthly_rate_eur=Decimal("39.90"),
+        start_date=date(2024, 1, 1),
+        end_date=end,
+        mileage_allowance_km_per_year=None,
+    )
+    replies = contract_replies([contract], [], today)
+    assert [r.response for r in replies] == responses
+    assert replies[0].values["contract_end"] == f"{end:%d.%m.%Y}"
