@@ -13,7 +13,10 @@ from datetime import date, datetime
 import httpx
 import pytest
 
-from bot.formatting import format_date
+from bot.clock import network_now
+from bot.crm.schemas import Workshop
+from bot.formatting import format_date, format_weekday
+from bot.time_facts import next_pickup
 from tests.e2e.chat import Chat, Turn, crm_customer, crm_history, customer_token, wait_for
 from tests.support.crm_server import CRM_API_TOKEN
 from tests.support.demo_dates import DemoCalendar
@@ -29,6 +32,18 @@ def logged_in(rasa_server, number: str) -> Chat:
 
 def appointments(crm_server, number: str) -> list[dict]:
     return crm_customer(crm_server, number)["appointments"]
+
+
+def zurich(crm_server) -> Workshop:
+    """The Zürich workshop with its opening hours, as the CRM gives it."""
+    found = httpx.get(
+        f"{crm_server.url}/api/crm/workshops",
+        params={"city": "Zürich"},
+        headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
+        timeout=10,
+    )
+    assert found.status_code == 200, found.text
+    return Workshop.parse_obj(found.json()[0])
 
 
 def free_day(crm_server, calendar: DemoCalendar, workshop: str, hours: set[int]) -> date:
@@ -160,12 +175,22 @@ def test_cancel_and_reschedule_a_booked_appointment(
     assert status[number] == "cancelled"
 
 
-def test_a_car_ready_for_pick_up_is_announced_with_the_opening_hours(rasa_server) -> None:
+def test_a_car_ready_for_pick_up_is_announced_with_the_opening_hours(
+    rasa_server, crm_server
+) -> None:
     chat = logged_in(rasa_server, "K-100004")
     chat.say("Hallo")
     text = chat.say("Ist mein Auto schon fertig?").text
-    assert "Ihr Fahrzeug Strato GT (ZH 123456) ist fertig und kann heute" in text
+    assert "Ihr Fahrzeug Strato GT (ZH 123456) ist fertig" in text
     assert "Nordlicht Werkstatt Zürich" in text and "Mo-Fr 07:30-18:00, Sa 08:00-12:00" in text
+    # today while Zürich is open or still opens today, else its next opening day
+    pickup = next_pickup(zurich(crm_server), network_now())
+    assert pickup is not None
+    if pickup.today:
+        assert "kann heute bei Nordlicht Werkstatt Zürich abgeholt werden" in text, text
+    else:
+        day = f"{format_weekday(pickup.day)}, {format_date(pickup.day)}"
+        assert f"hat heute geschlossen – abholen können Sie es ab {day}" in text, text
 
 
 def test_service_due_offers_a_booking_that_starts_with_the_service_known(
