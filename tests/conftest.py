@@ -15,10 +15,10 @@ from tests.support.crm_server import CRMServer
 from tests.support.crm_server import seed as seed_crm
 from tests.support.processes import (
     PROJECT_ROOT,
-    VENV_BIN,
+    action_endpoint_yaml,
     free_port,
+    running_action_server,
     running_rasa,
-    running_server,
     server_environment,
 )
 from tests.support.requirements import unavailable
@@ -49,6 +49,8 @@ def server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 RASA_TEST_TOKEN = "test-rasa-token"
+WEBSITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
+"""The demo website's origins (RASA_CORS_ORIGINS of ``make run``)."""
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +58,12 @@ def rasa_address(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Where the Rasa server will run and keep its conversations (the bot service needs both)."""
     tracker_db = tmp_path_factory.mktemp("rasa-tracker") / "tracker.db"
     return {"port": str(free_port()), "tracker_db": str(tracker_db)}
+
+
+@pytest.fixture(scope="session")
+def website_port() -> int:
+    """Port of the demo website in front of ``rasa_server`` (tests/browser): an allowed origin."""
+    return free_port()
 
 
 @pytest.fixture(scope="session")
@@ -85,11 +93,9 @@ def crm_server(
 @pytest.fixture(scope="session")
 def action_server(server_logs: Path, crm_server: CRMServer) -> Iterator:
     """The Rasa SDK action server with our actions, on a free port, talking to ``crm_server``."""
-    port = free_port()
-    with running_server(
+    with running_action_server(
         "actions",
-        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
-        f"http://127.0.0.1:{port}/health",
+        free_port(),
         server_logs,
         env=server_environment(**crm_server.client_environment()),
     ) as server:
@@ -98,17 +104,26 @@ def action_server(server_logs: Path, crm_server: CRMServer) -> Iterator:
 
 @pytest.fixture(scope="session")
 def rasa_server(
-    model_path: Path, action_server, server_logs: Path, tmp_path_factory, rasa_address
+    model_path: Path,
+    action_server,
+    crm_server: CRMServer,
+    website_port: int,
+    server_logs: Path,
+    tmp_path_factory,
+    rasa_address,
 ) -> Iterator:
     """The Rasa server with the trained model, talking to the action server.
 
-    Conversations go to a SQLite tracker store the bot service reads.
+    Conversations go to a SQLite tracker store the bot service reads. Browsers
+    may call it from the website origins of ``make run`` and from the test
+    websites (``crm_server``, ``website_port``), nowhere else.
     """
+    origins = [*WEBSITE_ORIGINS, crm_server.url, f"http://127.0.0.1:{website_port}"]
     port = int(rasa_address["port"])
     endpoints = tmp_path_factory.mktemp("rasa-config") / "endpoints.yml"
     endpoints.write_text(
-        f'action_endpoint:\n  url: "{action_server.url}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {rasa_address['tracker_db']}\n"
+        action_endpoint_yaml(f"{action_server.url}/webhook")
+        + f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {rasa_address['tracker_db']}\n"
     )
     with running_rasa(
         "rasa",
@@ -117,8 +132,13 @@ def rasa_server(
         token=RASA_TEST_TOKEN,
         endpoints=endpoints,
         log_dir=server_logs,
-        env=server_environment(),
-        extra_args=["--cors", "*", "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+        env=server_environment(RASA_CORS_ORIGINS=" ".join(origins)),
+        extra_args=[
+            "--cors",
+            *origins,
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+        ],
     ) as server:
         server.token = RASA_TEST_TOKEN
         yield server

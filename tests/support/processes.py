@@ -18,6 +18,11 @@ import httpx
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
+ACTION_SERVER_TEST_TOKEN = "test-action-server-token-0123456789abcdef"
+"""What Rasa presents to the action server in tests (ACTION_SERVER_TOKEN)."""
+REST_CHANNEL_TEST_TOKEN = "test-rest-channel-token-0123456789abcdef"
+"""The REST channel's bearer token in tests (REST_CHANNEL_TOKEN)."""
+
 
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
@@ -55,6 +60,8 @@ def server_environment(**extra: str) -> dict[str, str]:
     env.setdefault("FACEBOOK_VERIFY_TOKEN", "test-verify-token")
     env.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "test-page-token")
     env.update(
+        ACTION_SERVER_TOKEN=ACTION_SERVER_TEST_TOKEN,
+        REST_CHANNEL_TOKEN=REST_CHANNEL_TEST_TOKEN,
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONUNBUFFERED="1",
@@ -91,6 +98,30 @@ def running_server(
         yield server
     finally:
         _stop(process)
+
+
+def action_server_command() -> list[str]:
+    """Return the command that starts our action server (port: ACTION_SERVER_PORT)."""
+    return [str(VENV_BIN / "python"), "-m", "actions.server"]
+
+
+def action_endpoint_yaml(url: str) -> str:
+    """Return the ``action_endpoint`` section of endpoints.yml for ``url`` (with the token)."""
+    return (
+        f'action_endpoint:\n  url: "{url}"\n'
+        "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
+    )
+
+
+@contextmanager
+def running_action_server(
+    name: str, port: int | str, log_dir: Path, env: dict[str, str]
+) -> Iterator[RunningServer]:
+    """Run ``python -m actions.server`` on ``port`` until the block ends."""
+    env = {**env, "ACTION_SERVER_PORT": str(port)}
+    ready_url = f"http://127.0.0.1:{port}/health"
+    with running_server(name, action_server_command(), ready_url, log_dir, env=env) as server:
+        yield server
 
 
 @contextmanager
