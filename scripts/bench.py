@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.model_files import current_model_path  # noqa: E402
-from tests.support.processes import VENV_BIN, free_port, running_server  # noqa: E402
+from tests.support.processes import (  # noqa: E402
+    REST_CHANNEL_TEST_TOKEN,
+    VENV_BIN,
+    free_port,
+    running_server,
+)
 
 TARGETS_MS = {"parse_p50": 50.0, "turn_p50": 150.0}
 TARGET_STARTUP_S = 60.0
@@ -113,7 +118,10 @@ def main() -> int:
         ) as rasa:
             results["rasa_startup_s"] = rasa.startup_seconds
             results["rasa_rss_mb"] = rss_mb(rasa.process.pid)
-            with httpx.Client(base_url=rasa.url, timeout=30, params={"token": token}) as client:
+            rest_auth = {"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"}
+            with httpx.Client(
+                base_url=rasa.url, timeout=30, params={"token": token}, headers=rest_auth
+            ) as client:
                 client.post("/model/parse", json={"text": "Hallo"})  # warm-up
                 print(f">> {len(messages)} parses", flush=True)
                 parses = [

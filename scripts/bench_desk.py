@@ -32,6 +32,7 @@ from bot.model_files import current_model_path  # noqa: E402
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.crm_server import CRMServer, seed  # noqa: E402
 from tests.support.processes import (  # noqa: E402
+    REST_CHANNEL_TEST_TOKEN,
     VENV_BIN,
     free_port,
     running_server,
@@ -92,7 +93,8 @@ def measure(bot_url: str, rasa_url: str, rounds: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     samples = []
-    with sync_playwright() as playwright, httpx.Client(timeout=30) as client:
+    rest_auth = {"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"}
+    with sync_playwright() as playwright, httpx.Client(timeout=30, headers=rest_auth) as client:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(f"{bot_url}/desk")

@@ -10,6 +10,10 @@ from typing import Any
 import httpx
 
 from tests.support.crm_server import CRM_API_TOKEN, CUSTOMER_TOKEN_SECRET, CRMServer
+from tests.support.processes import REST_CHANNEL_TEST_TOKEN
+
+REST_AUTH = {"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"}
+"""What an integration presents to the REST channel in tests."""
 
 
 @dataclass
@@ -41,7 +45,9 @@ class Chat:
         if metadata or self.metadata:
             body["metadata"] = metadata or self.metadata
         started = time.perf_counter()
-        response = httpx.post(f"{self.rasa.url}/webhooks/rest/webhook", json=body, timeout=30)
+        response = httpx.post(
+            f"{self.rasa.url}/webhooks/rest/webhook", json=body, headers=REST_AUTH, timeout=30
+        )
         seconds = time.perf_counter() - started
         assert response.status_code == 200, response.text
         return Turn(response.json(), seconds)

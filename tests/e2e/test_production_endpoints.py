@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.chat import REST_AUTH
 from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, PostgresServer, postgres_server
 from tests.support.processes import PROJECT_ROOT, free_port, running_rasa, server_environment
 
@@ -129,6 +130,7 @@ def test_conversation_is_stored_locked_published_and_survives_a_restart(
         reply = httpx.post(
             f"{rasa.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": "Hallo"},
+            headers=REST_AUTH,
             timeout=30,
         )
         assert reply.status_code == 200 and reply.json()
@@ -138,6 +140,7 @@ def test_conversation_is_stored_locked_published_and_survives_a_restart(
         httpx.post(
             f"{rasa.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": "Danke"},
+            headers=REST_AUTH,
             timeout=30,
         )
         assert user_texts(rasa.url, sender) == ["Hallo", "Danke"]
