@@ -168,9 +168,17 @@ class SecureSocketIOInput(SocketIOInput):
         socket_blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
-        # Stock Rasa passes [] (no origin check at all): only the website may connect.
-        sio.eio.cors_allowed_origins = list(self.origins)
         namespace = self.namespace
+        stock_connect = sio.handlers[namespace or "/"]["connect"]
+
+        # Stock Rasa switches engine.io's origin check off (its CORS headers would
+        # clash with Sanic's); the connect handler refuses foreign origins instead.
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            origin = (environ.get("HTTP_ORIGIN") or "").rstrip("/")
+            if origin and "*" not in self.origins and origin not in self.origins:
+                logger.warning("Refused a socket.io connection from a foreign origin.")
+                return False
+            return bool(await stock_connect(sid, environ, auth))
 
         @socket_blueprint.listener("before_server_start")
         async def remember_app(app: Any, _: Any) -> None:
@@ -229,6 +237,7 @@ class SecureSocketIOInput(SocketIOInput):
             )
 
         # Registering again replaces the stock handlers for these events.
+        sio.on("connect", connect, namespace=namespace)
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)
         return socket_blueprint
