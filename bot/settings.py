@@ -74,7 +74,8 @@ class EscalationSettings:
         agent_token_secret: Signs agents' bearer tokens (AGENT_TOKEN_SECRET).
         agent_token_ttl_seconds: Lifetime of an agent token.
         rasa_url: Rasa server with ``--enable-api`` (RASA_URL).
-        rasa_api_token: Its ``--auth-token`` (RASA_API_TOKEN).
+        rasa_jwt_secret: Its ``--jwt-secret`` (RASA_JWT_SECRET): signs the
+            short-lived bearer tokens the service presents to Rasa's HTTP API.
         rasa_timeout_seconds: Time limit of one call to the Rasa API.
         business_hours: When agents work.
         ticket_response_hours: Promised answer time of a ticket after opening.
@@ -89,7 +90,7 @@ class EscalationSettings:
     agent_token_secret: Secret | None = None
     agent_token_ttl_seconds: int = 8 * 3600
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_api_token: Secret | None = None
+    rasa_jwt_secret: Secret | None = None
     rasa_timeout_seconds: float = 5.0
     business_hours: BusinessHours = field(
         default_factory=lambda: BusinessHours.parse(DEFAULT_SCHEDULE)
@@ -117,12 +118,12 @@ class EscalationSettings:
         except ScheduleError as error:
             raise SettingsError(f"ESCALATION_BUSINESS_HOURS: {error}") from None
         secret = env.get("AGENT_TOKEN_SECRET")
-        token = env.get("RASA_API_TOKEN")
+        token = env.get("RASA_JWT_SECRET")
         return cls(
             agent_token_secret=Secret(secret) if secret else None,
             agent_token_ttl_seconds=int(_number(env, "AGENT_TOKEN_TTL_SECONDS", 8 * 3600)),
             rasa_url=(env.get("RASA_URL") or cls.rasa_url).rstrip("/"),
-            rasa_api_token=Secret(token) if token else None,
+            rasa_jwt_secret=Secret(token) if token else None,
             rasa_timeout_seconds=_number(env, "RASA_TIMEOUT_SECONDS", cls.rasa_timeout_seconds),
             business_hours=hours,
             ticket_response_hours=_number(
@@ -157,7 +158,7 @@ class EscalationSettings:
         return (
             f"EscalationSettings(rasa_url={self.rasa_url!r}, "
             f"agent_token_secret={self.agent_token_secret!r}, "
-            f"rasa_api_token={self.rasa_api_token!r}, "
+            f"rasa_jwt_secret={self.rasa_jwt_secret!r}, "
             f"tracker_store_url={'set' if self.tracker_store_url else None!r})"
         )
 
@@ -181,6 +182,8 @@ class Settings:
             server (ACTION_SERVER_TOKEN, ``Authorization: Bearer ...``).
         action_server_host: Interface the action server listens on.
         action_server_port: Port the action server listens on.
+        identity_claim_secret: Signs verified identities in the action server
+            (IDENTITY_CLAIM_SECRET, see ``bot.identity_claims``).
 
     """
 
@@ -197,6 +200,7 @@ class Settings:
     action_server_token: Secret | None = None
     action_server_host: str = "127.0.0.1"
     action_server_port: int = 5055
+    identity_claim_secret: Secret | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -227,6 +231,7 @@ class Settings:
             action_server_token=_secret(env.get("ACTION_SERVER_TOKEN")),
             action_server_host=env.get("ACTION_SERVER_HOST") or cls.action_server_host,
             action_server_port=_port(env, "ACTION_SERVER_PORT", cls.action_server_port),
+            identity_claim_secret=_secret(env.get("IDENTITY_CLAIM_SECRET")),
         )
 
     def require_crm_api_token(self) -> Secret:
@@ -273,7 +278,8 @@ class Settings:
             f"escalation={self.escalation!r}, "
             f"action_server_token={self.action_server_token!r}, "
             f"action_server_host={self.action_server_host!r}, "
-            f"action_server_port={self.action_server_port!r})"
+            f"action_server_port={self.action_server_port!r}, "
+            f"identity_claim_secret={self.identity_claim_secret!r})"
         )
 
 

@@ -32,6 +32,7 @@ from tests.support.processes import (  # noqa: E402
     REST_CHANNEL_TEST_TOKEN,
     VENV_BIN,
     free_port,
+    rasa_api_auth,
     running_server,
 )
 
@@ -108,24 +109,30 @@ def main() -> int:
                 "--port",
                 str(rport),
                 "--enable-api",
-                "--auth-token",
+                "--jwt-secret",
                 token,
+                "--jwt-method",
+                "HS256",
                 "--endpoints",
                 str(endpoints),
             ],
-            f"http://127.0.0.1:{rport}/status?token={token}",
+            f"http://127.0.0.1:{rport}/status",
             logs,
+            ready_headers=lambda: rasa_api_auth(token),
         ) as rasa:
             results["rasa_startup_s"] = rasa.startup_seconds
             results["rasa_rss_mb"] = rss_mb(rasa.process.pid)
-            rest_auth = {"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"}
-            with httpx.Client(
-                base_url=rasa.url, timeout=30, params={"token": token}, headers=rest_auth
-            ) as client:
-                client.post("/model/parse", json={"text": "Hallo"})  # warm-up
+            with httpx.Client(base_url=rasa.url, timeout=30) as client:
+                client.post(
+                    "/model/parse", json={"text": "Hallo"}, headers=rasa_api_auth(token)
+                )  # warm-up
                 print(f">> {len(messages)} parses", flush=True)
                 parses = [
-                    timed_ms(lambda m=m: client.post("/model/parse", json={"text": m}))
+                    timed_ms(
+                        lambda m=m: client.post(
+                            "/model/parse", json={"text": m}, headers=rasa_api_auth(token)
+                        )
+                    )
                     for m in messages
                 ]
                 print(f">> {args.turns} turns", flush=True)
@@ -137,6 +144,7 @@ def main() -> int:
                                 "sender": f"bench-{i % 20}",
                                 "message": messages[i % len(messages)],
                             },
+                            headers={"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"},
                         )
                     )
                     for i in range(args.turns)

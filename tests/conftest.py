@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.model_files import current_model_path
+from tests.support.processes import IDENTITY_CLAIM_TEST_SECRET
+
+# Action tests sign and check verified identities in this process (actions.slots).
+os.environ.setdefault("IDENTITY_CLAIM_SECRET", IDENTITY_CLAIM_TEST_SECRET)
+
 from tests.support.crm_server import CRMServer
 from tests.support.crm_server import seed as seed_crm
 from tests.support.processes import (
@@ -48,7 +53,7 @@ def server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("server-logs")
 
 
-RASA_TEST_TOKEN = "test-rasa-token"
+RASA_TEST_JWT_SECRET = "test-rasa-jwt-secret-0123456789abcdef"
 WEBSITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 """The demo website's origins (RASA_CORS_ORIGINS of ``make run``)."""
 
@@ -80,7 +85,7 @@ def crm_server(
     server = CRMServer(database, server_logs)
     server.env.update(
         RASA_URL=f"http://127.0.0.1:{rasa_address['port']}",
-        RASA_API_TOKEN=RASA_TEST_TOKEN,
+        RASA_JWT_SECRET=RASA_TEST_JWT_SECRET,
         RASA_TRACKER_STORE_URL=f"sqlite:///{rasa_address['tracker_db']}",
         ESCALATION_BUSINESS_HOURS="always",
         ESCALATION_SWEEP_SECONDS="0.5",
@@ -129,7 +134,7 @@ def rasa_server(
         "rasa",
         model_path,
         port=port,
-        token=RASA_TEST_TOKEN,
+        jwt_secret=RASA_TEST_JWT_SECRET,
         endpoints=endpoints,
         log_dir=server_logs,
         env=server_environment(RASA_CORS_ORIGINS=" ".join(origins)),
@@ -140,7 +145,7 @@ def rasa_server(
             str(PROJECT_ROOT / "credentials.yml"),
         ],
     ) as server:
-        server.token = RASA_TEST_TOKEN
+        server.jwt_secret = RASA_TEST_JWT_SECRET
         yield server
 
 
