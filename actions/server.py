@@ -24,6 +24,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.identity_claims import IdentitySigner
 from bot.service_auth import bearer_token_matches
 from bot.settings import Secret, SettingsError, get_settings
 
@@ -80,6 +81,7 @@ def main() -> int:
     settings = get_settings()
     try:
         token = settings.require_action_server_token()
+        IdentitySigner(settings.identity_claim_secret)  # fail now, not at the first customer
     except SettingsError as error:
         logger.error("%s", error)
         return 2
