@@ -14,9 +14,13 @@ CHROMIUM := /usr/bin/chromium
 
 # Development secrets (random, generated once, gitignored); real env vars win.
 -include $(DEV_ENV)
-export CRM_API_TOKEN RASA_API_TOKEN ACTION_SERVER_TOKEN CUSTOMER_TOKEN_SECRET \
-       CHAT_SESSION_SECRET AGENT_TOKEN_SECRET FACEBOOK_VERIFY_TOKEN \
+export CRM_API_TOKEN RASA_JWT_SECRET ACTION_SERVER_TOKEN REST_CHANNEL_TOKEN \
+       CUSTOMER_TOKEN_SECRET IDENTITY_CLAIM_SECRET CHAT_SESSION_SECRET AGENT_TOKEN_SECRET FACEBOOK_VERIFY_TOKEN \
        FACEBOOK_APP_SECRET FACEBOOK_PAGE_ACCESS_TOKEN
+
+# Browsers may call the Rasa server (socket.io chat) only from these origins.
+RASA_CORS_ORIGINS ?= http://localhost:8000 http://127.0.0.1:8000
+export RASA_CORS_ORIGINS
 
 # Rasa: no telemetry (and no network look-ups for it), quiet TensorFlow.
 export RASA_TELEMETRY_ENABLED := false
@@ -46,8 +50,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip check; \
 	touch $@
 
-$(DEV_ENV):
+# Rerun when the script changes: it adds secrets introduced since, keeps the others.
+$(DEV_ENV): scripts/make_dev_env.py
 	@python3 scripts/make_dev_env.py $@ 2>/dev/null || $(PY) scripts/make_dev_env.py $@
+	@touch $@
 
 spacy: $(SPACY)/meta.json ## Build the German spaCy pipeline (blank "de" + lookup lemmas)
 
@@ -71,12 +77,12 @@ serve: install $(DEV_ENV) ## Run only the bot service (CRM API) on BOT_HOST:BOT_
 	$(VENV)/bin/bot serve
 
 run: install $(DEV_ENV) train seed ## Install, train if needed, seed the CRM, start all servers
-	@echo ">> starting; chat with: curl -XPOST localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"a\",\"message\":\"Hallo\"}'"
+	@echo ">> starting; chat with: curl -XPOST localhost:5005/webhooks/rest/webhook -H \"Authorization: Bearer \$$REST_CHANNEL_TOKEN\" -d '{\"sender\":\"a\",\"message\":\"Hallo\"}'  (token: var/dev.env)"
 	@echo ">> demo website with the chat widget: http://localhost:8000/"
 	MODEL=$(MODEL) WEBSITE_DEMO_MODE=$${WEBSITE_DEMO_MODE:-true} $(VENV)/bin/honcho start -f Procfile
 
-shell: install train ## Chat with the assistant in the terminal (starts the action server too)
-	@$(RASA) run actions --port 5055 --actions actions >/dev/null 2>&1 & pid=$$!; \
+shell: install $(DEV_ENV) train ## Chat with the assistant in the terminal (starts the action server too)
+	@$(PY) -m actions.server >/dev/null 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 browser: ## Install Debian's Chromium for the browser tests (apt-get, when missing and root)

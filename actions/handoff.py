@@ -21,7 +21,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.slots import CUSTOMER_NUMBER, VERIFICATION_FAILURES, VERIFIED_CUSTOMER_NUMBER
+from actions.slots import CUSTOMER_NUMBER, IDENTITY_CLAIM, VERIFICATION_FAILURES, identity
 from bot.escalation.client import EscalationClient, EscalationUnavailable
 from bot.escalation.frustration import frustrated_recently
 from bot.escalation.reasons import DEFAULT_REASON, REASONS
@@ -70,10 +70,10 @@ def intake_from_tracker(tracker: Tracker, reason: str) -> EscalationIntake:
         conversation_id=tracker.sender_id,
         reason=reason,
         case_number=str(case_number)[:16] if case_number else None,
-        verified_customer_number=tracker.get_slot(VERIFIED_CUSTOMER_NUMBER),
+        verified_customer_number=identity(tracker).customer_number,
         claimed_customer_number=_text(tracker.get_slot(CUSTOMER_NUMBER)),
         channel=tracker.get_latest_input_channel(),
-        slots=dict(tracker.slots),
+        slots={name: value for name, value in tracker.slots.items() if name != IDENTITY_CLAIM},
         events=_current_session(tracker.events)[-2000:],
     )
 

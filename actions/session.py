@@ -51,7 +51,7 @@ class ActionSessionStart(UsesServices, Action):
         number = customer_number_from_token(metadata, self.services.token_secret)
         if number is not None:
             logger.info("Conversation %s: customer verified by token", conversation_id)
-            events += slots.verified_events(number, slots.BY_TOKEN)
+            events += slots.verified_events(tracker.sender_id, number, slots.BY_TOKEN)
             channel = channel_for(metadata.get("channel"))
             events += log_topic(
                 self.services,
@@ -95,7 +95,7 @@ class ActionCheckCustomerToken(UsesServices, Action):
                 )
             return []
         logger.info("Conversation %s: customer verified by token", tracker.sender_id)
-        return slots.verified_events(number, slots.BY_TOKEN) + log_topic(
+        return slots.verified_events(tracker.sender_id, number, slots.BY_TOKEN) + log_topic(
             self.services,
             number,
             slots.conversation(tracker),

@@ -2,7 +2,10 @@
 
 Every slot here has a ``custom`` mapping in ``domain.yml``: only our actions
 set it. The verified identity lives in :data:`VERIFIED_CUSTOMER_NUMBER` and
-nowhere else; CRM calls for the customer's data use that slot only.
+nowhere else; CRM calls for the customer's data use that slot only, and only
+through :func:`identity`, which believes it only with the claim the action
+server signed for this conversation (:data:`IDENTITY_CLAIM`,
+``bot.identity_claims``).
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from bot.conversation_log import Conversation, channel_for, conversation_id_for
+from bot.identity_claims import IdentitySigner
+from bot.settings import SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +29,7 @@ CUSTOMER_NUMBER = "customer_number"
 POSTAL_CODE = "postal_code"
 VERIFIED_CUSTOMER_NUMBER = "verified_customer_number"
 VERIFICATION_METHOD = "verification_method"
+IDENTITY_CLAIM = "identity_claim"
 VERIFICATION_FAILURES = "verification_failures"
 REQUESTED_INTENT = "requested_intent"
 CUSTOMER_GREETED = "customer_greeted"
@@ -39,6 +46,7 @@ CONVERSATION_SCOPED = frozenset(
         POSTAL_CODE,
         VERIFIED_CUSTOMER_NUMBER,
         VERIFICATION_METHOD,
+        IDENTITY_CLAIM,
         REQUESTED_INTENT,
         CUSTOMER_GREETED,
         LOGGED_TOPICS,
@@ -78,13 +86,36 @@ class Identity:
         return self.customer_number is not None
 
 
+@lru_cache(maxsize=1)
+def identity_signer() -> IdentitySigner:
+    """Return the action server's signer of identity claims (IDENTITY_CLAIM_SECRET).
+
+    Raises:
+        SettingsError: The secret is missing or too short.
+
+    """
+    return IdentitySigner(get_settings().identity_claim_secret)
+
+
 def identity(tracker: Tracker) -> Identity:
-    """Read the verification state from the tracker."""
+    """Read the verification state from the tracker.
+
+    A verified number counts only with a valid claim for this conversation;
+    without one (or without the signing key) the customer is not verified.
+    """
     number = tracker.get_slot(VERIFIED_CUSTOMER_NUMBER)
+    if not isinstance(number, str) or not number:
+        number = None
+    elif not _claim_holds(tracker, number):
+        logger.warning(
+            "Conversation %s: a verified number without a valid identity claim is ignored.",
+            tracker.sender_id,
+        )
+        number = None
     failures = tracker.get_slot(VERIFICATION_FAILURES)
     topics = tracker.get_slot(LOGGED_TOPICS) or []
     return Identity(
-        customer_number=number if isinstance(number, str) and number else None,
+        customer_number=number,
         method=tracker.get_slot(VERIFICATION_METHOD),
         failures=float(failures) if isinstance(failures, (int, float)) else 0.0,
         greeted=bool(tracker.get_slot(CUSTOMER_GREETED)),
@@ -92,10 +123,30 @@ def identity(tracker: Tracker) -> Identity:
     )
 
 
-def verified_events(customer_number: str, method: str) -> list[EventType]:
-    """Return the events that make ``customer_number`` the conversation's verified customer."""
+def _claim_holds(tracker: Tracker, number: str) -> bool:
+    try:
+        signer = identity_signer()
+    except SettingsError as error:
+        logger.error("No verified identities without the signing key: %s", error)
+        return False
+    return signer.verify(tracker.get_slot(IDENTITY_CLAIM), tracker.sender_id, number)
+
+
+def verified_events(conversation_id: str, customer_number: str, method: str) -> list[EventType]:
+    """Return the events that make ``customer_number`` the conversation's verified customer.
+
+    Args:
+        conversation_id: The tracker's sender id; the signed claim is bound to it.
+        customer_number: The customer the check confirmed.
+        method: How (``postal_code``, ``customer_token``).
+
+    Raises:
+        SettingsError: IDENTITY_CLAIM_SECRET is missing (nobody can be verified).
+
+    """
     return [
         SlotSet(VERIFIED_CUSTOMER_NUMBER, customer_number),
+        SlotSet(IDENTITY_CLAIM, identity_signer().sign(conversation_id, customer_number)),
         SlotSet(VERIFICATION_METHOD, method),
         SlotSet(CUSTOMER_NUMBER, None),
         SlotSet(POSTAL_CODE, None),

@@ -173,7 +173,9 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         if result.outcome is Outcome.VERIFIED and result.customer_number:
             logger.info("Conversation %s: customer verified", tracker.sender_id)
             return [
-                *slots.verified_events(result.customer_number, slots.BY_POSTAL_CODE),
+                *slots.verified_events(
+                    tracker.sender_id, result.customer_number, slots.BY_POSTAL_CODE
+                ),
                 *log_topic(
                     self.services,
                     result.customer_number,

@@ -74,7 +74,8 @@ class EscalationSettings:
         agent_token_secret: Signs agents' bearer tokens (AGENT_TOKEN_SECRET).
         agent_token_ttl_seconds: Lifetime of an agent token.
         rasa_url: Rasa server with ``--enable-api`` (RASA_URL).
-        rasa_api_token: Its ``--auth-token`` (RASA_API_TOKEN).
+        rasa_jwt_secret: Its ``--jwt-secret`` (RASA_JWT_SECRET): signs the
+            short-lived bearer tokens the service presents to Rasa's HTTP API.
         rasa_timeout_seconds: Time limit of one call to the Rasa API.
         business_hours: When agents work.
         ticket_response_hours: Promised answer time of a ticket after opening.
@@ -89,7 +90,7 @@ class EscalationSettings:
     agent_token_secret: Secret | None = None
     agent_token_ttl_seconds: int = 8 * 3600
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_api_token: Secret | None = None
+    rasa_jwt_secret: Secret | None = None
     rasa_timeout_seconds: float = 5.0
     business_hours: BusinessHours = field(
         default_factory=lambda: BusinessHours.parse(DEFAULT_SCHEDULE)
@@ -117,12 +118,12 @@ class EscalationSettings:
         except ScheduleError as error:
             raise SettingsError(f"ESCALATION_BUSINESS_HOURS: {error}") from None
         secret = env.get("AGENT_TOKEN_SECRET")
-        token = env.get("RASA_API_TOKEN")
+        token = env.get("RASA_JWT_SECRET")
         return cls(
             agent_token_secret=Secret(secret) if secret else None,
             agent_token_ttl_seconds=int(_number(env, "AGENT_TOKEN_TTL_SECONDS", 8 * 3600)),
             rasa_url=(env.get("RASA_URL") or cls.rasa_url).rstrip("/"),
-            rasa_api_token=Secret(token) if token else None,
+            rasa_jwt_secret=Secret(token) if token else None,
             rasa_timeout_seconds=_number(env, "RASA_TIMEOUT_SECONDS", cls.rasa_timeout_seconds),
             business_hours=hours,
             ticket_response_hours=_number(
@@ -157,7 +158,7 @@ class EscalationSettings:
         return (
             f"EscalationSettings(rasa_url={self.rasa_url!r}, "
             f"agent_token_secret={self.agent_token_secret!r}, "
-            f"rasa_api_token={self.rasa_api_token!r}, "
+            f"rasa_jwt_secret={self.rasa_jwt_secret!r}, "
             f"tracker_store_url={'set' if self.tracker_store_url else None!r})"
         )
 
@@ -177,6 +178,12 @@ class Settings:
         website_demo_mode: Serve the demo website with its fake customer login.
         website_rasa_url: Origin of the Rasa server the website chat connects to.
         escalation: Escalation, agent desk and takeover settings.
+        action_server_token: Shared secret Rasa must present to the action
+            server (ACTION_SERVER_TOKEN, ``Authorization: Bearer ...``).
+        action_server_host: Interface the action server listens on.
+        action_server_port: Port the action server listens on.
+        identity_claim_secret: Signs verified identities in the action server
+            (IDENTITY_CLAIM_SECRET, see ``bot.identity_claims``).
 
     """
 
@@ -190,6 +197,10 @@ class Settings:
     website_demo_mode: bool = False
     website_rasa_url: str = "http://localhost:5005"
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    action_server_token: Secret | None = None
+    action_server_host: str = "127.0.0.1"
+    action_server_port: int = 5055
+    identity_claim_secret: Secret | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -212,11 +223,15 @@ class Settings:
             crm_api_token=_secret(env.get("CRM_API_TOKEN")),
             customer_token_secret=_secret(env.get("CUSTOMER_TOKEN_SECRET")),
             bot_host=env.get("BOT_HOST") or cls.bot_host,
-            bot_port=_port(env.get("BOT_PORT"), cls.bot_port),
+            bot_port=_port(env, "BOT_PORT", cls.bot_port),
             crm_timeout_seconds=_number(env, "CRM_TIMEOUT_SECONDS", cls.crm_timeout_seconds),
             website_demo_mode=_flag(env, "WEBSITE_DEMO_MODE", cls.website_demo_mode),
             website_rasa_url=_http_origin(env, "WEBSITE_RASA_URL", cls.website_rasa_url),
             escalation=EscalationSettings.from_env(env),
+            action_server_token=_secret(env.get("ACTION_SERVER_TOKEN")),
+            action_server_host=env.get("ACTION_SERVER_HOST") or cls.action_server_host,
+            action_server_port=_port(env, "ACTION_SERVER_PORT", cls.action_server_port),
+            identity_claim_secret=_secret(env.get("IDENTITY_CLAIM_SECRET")),
         )
 
     def require_crm_api_token(self) -> Secret:
@@ -234,6 +249,22 @@ class Settings:
             )
         return self.crm_api_token
 
+    def require_action_server_token(self) -> Secret:
+        """Return ACTION_SERVER_TOKEN, or fail loudly when it is missing or short.
+
+        Raises:
+            SettingsError: The token is missing or shorter than 32 characters.
+
+        """
+        token = self.action_server_token
+        if not token or len(token.reveal()) < MINIMUM_SECRET_LENGTH:
+            raise SettingsError(
+                "ACTION_SERVER_TOKEN must be set to 32 or more characters: Rasa presents it "
+                "to the action server as a bearer token (`make` writes a development value "
+                "to var/dev.env; endpoints.yml sends it)."
+            )
+        return token
+
     def __repr__(self) -> str:
         url = make_url(self.crm_database_url).render_as_string(hide_password=True)
         return (
@@ -244,7 +275,11 @@ class Settings:
             f"crm_timeout_seconds={self.crm_timeout_seconds!r}, "
             f"website_demo_mode={self.website_demo_mode!r}, "
             f"website_rasa_url={self.website_rasa_url!r}, "
-            f"escalation={self.escalation!r})"
+            f"escalation={self.escalation!r}, "
+            f"action_server_token={self.action_server_token!r}, "
+            f"action_server_host={self.action_server_host!r}, "
+            f"action_server_port={self.action_server_port!r}, "
+            f"identity_claim_secret={self.identity_claim_secret!r})"
         )
 
 
@@ -295,11 +330,12 @@ def _http_origin(env: Mapping[str, str], key: str, default: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _port(raw: str | None, default: int) -> int:
+def _port(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
     if not raw:
         return default
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise SettingsError(f"BOT_PORT must be a port number (1-65535), got {raw!r}")
+        raise SettingsError(f"{key} must be a port number (1-65535), got {raw!r}")
     return int(raw)
 
 

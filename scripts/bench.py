@@ -28,7 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.model_files import current_model_path  # noqa: E402
-from tests.support.processes import VENV_BIN, free_port, running_server  # noqa: E402
+from tests.support.processes import (  # noqa: E402
+    REST_CHANNEL_TEST_TOKEN,
+    VENV_BIN,
+    free_port,
+    rasa_api_auth,
+    running_server,
+)
 
 TARGETS_MS = {"parse_p50": 50.0, "turn_p50": 150.0}
 TARGET_STARTUP_S = 60.0
@@ -103,21 +109,30 @@ def main() -> int:
                 "--port",
                 str(rport),
                 "--enable-api",
-                "--auth-token",
+                "--jwt-secret",
                 token,
+                "--jwt-method",
+                "HS256",
                 "--endpoints",
                 str(endpoints),
             ],
-            f"http://127.0.0.1:{rport}/status?token={token}",
+            f"http://127.0.0.1:{rport}/status",
             logs,
+            ready_headers=lambda: rasa_api_auth(token),
         ) as rasa:
             results["rasa_startup_s"] = rasa.startup_seconds
             results["rasa_rss_mb"] = rss_mb(rasa.process.pid)
-            with httpx.Client(base_url=rasa.url, timeout=30, params={"token": token}) as client:
-                client.post("/model/parse", json={"text": "Hallo"})  # warm-up
+            with httpx.Client(base_url=rasa.url, timeout=30) as client:
+                client.post(
+                    "/model/parse", json={"text": "Hallo"}, headers=rasa_api_auth(token)
+                )  # warm-up
                 print(f">> {len(messages)} parses", flush=True)
                 parses = [
-                    timed_ms(lambda m=m: client.post("/model/parse", json={"text": m}))
+                    timed_ms(
+                        lambda m=m: client.post(
+                            "/model/parse", json={"text": m}, headers=rasa_api_auth(token)
+                        )
+                    )
                     for m in messages
                 ]
                 print(f">> {args.turns} turns", flush=True)
@@ -129,6 +144,7 @@ def main() -> int:
                                 "sender": f"bench-{i % 20}",
                                 "message": messages[i % len(messages)],
                             },
+                            headers={"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"},
                         )
                     )
                     for i in range(args.turns)

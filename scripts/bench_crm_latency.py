@@ -51,7 +51,8 @@ def main() -> None:
 
     token = issue_customer_token(args.customer, os.environ["CUSTOMER_TOKEN_SECRET"])
     anonymous, known = f"bench-a-{uuid.uuid4().hex[:8]}", f"bench-k-{uuid.uuid4().hex[:8]}"
-    with httpx.Client(timeout=30) as client:
+    rest_auth = {"Authorization": f"Bearer {os.environ.get('REST_CHANNEL_TOKEN', '')}"}
+    with httpx.Client(timeout=30, headers=rest_auth) as client:
         turn(client, args.rasa, anonymous, "Hallo", None)  # warm up, start the sessions
         turn(client, args.rasa, known, "Hallo", {"customer_token": token})
         without, with_crm, profile = [], [], []

@@ -32,8 +32,10 @@ from bot.model_files import current_model_path  # noqa: E402
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.crm_server import CRMServer, seed  # noqa: E402
 from tests.support.processes import (  # noqa: E402
+    REST_CHANNEL_TEST_TOKEN,
     VENV_BIN,
     free_port,
+    rasa_api_auth,
     running_server,
     server_environment,
 )
@@ -49,7 +51,7 @@ def start_stack(stack: ExitStack, folder: Path, model: Path) -> tuple[str, str]:
     bot = CRMServer(folder / "crm.db", folder)
     bot.env.update(
         RASA_URL=f"http://127.0.0.1:{rasa_port}",
-        RASA_API_TOKEN="bench-rasa-token",
+        RASA_JWT_SECRET="bench-rasa-jwt-secret",
         ESCALATION_BUSINESS_HOURS="always",
     )
     bot.start()
@@ -76,11 +78,13 @@ def start_stack(stack: ExitStack, folder: Path, model: Path) -> tuple[str, str]:
         running_server(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
-             "--enable-api", "--auth-token", "bench-rasa-token", "--endpoints", str(endpoints),
+             "--enable-api", "--jwt-secret", "bench-rasa-jwt-secret", "--jwt-method", "HS256",
+             "--endpoints", str(endpoints),
              "--credentials", str(ROOT / "credentials.yml")],
-            f"http://127.0.0.1:{rasa_port}/status?token=bench-rasa-token",
+            f"http://127.0.0.1:{rasa_port}/status",
             folder,
             env=server_environment(),
+            ready_headers=lambda: rasa_api_auth("bench-rasa-jwt-secret"),
             timeout=300,
         )
     )  # fmt: skip
@@ -92,7 +96,8 @@ def measure(bot_url: str, rasa_url: str, rounds: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     samples = []
-    with sync_playwright() as playwright, httpx.Client(timeout=30) as client:
+    rest_auth = {"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"}
+    with sync_playwright() as playwright, httpx.Client(timeout=30, headers=rest_auth) as client:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(f"{bot_url}/desk")

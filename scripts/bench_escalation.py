@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -27,6 +28,7 @@ def measure(
 ) -> tuple[list[float], list[float]]:
     """Return, per round, the seconds from the request (and from the bot's reply) to the queue."""
     seconds, after_reply = [], []
+    rest_auth = {"Authorization": f"Bearer {os.environ.get('REST_CHANNEL_TOKEN', '')}"}
     with httpx.Client(timeout=30) as client:
         for _ in range(rounds):
             sender = f"bench-{uuid.uuid4().hex[:12]}"
@@ -34,6 +36,7 @@ def measure(
             client.post(
                 f"{rasa_url}/webhooks/rest/webhook",
                 json={"sender": sender, "message": "Ich möchte mit einem Mitarbeiter sprechen"},
+                headers=rest_auth,
             ).raise_for_status()
             replied = time.perf_counter()
             while True:

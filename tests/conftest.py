@@ -11,15 +11,20 @@ from pathlib import Path
 import pytest
 
 from bot.model_files import current_model_path
+from tests.support.processes import IDENTITY_CLAIM_TEST_SECRET
+
+# Action tests sign and check verified identities in this process (actions.slots).
+os.environ.setdefault("IDENTITY_CLAIM_SECRET", IDENTITY_CLAIM_TEST_SECRET)
+
 from tests.support.crm_server import CRMServer
 from tests.support.crm_server import seed as seed_crm
 from tests.support.demo_dates import DemoCalendar
 from tests.support.processes import (
     PROJECT_ROOT,
-    VENV_BIN,
+    action_endpoint_yaml,
     free_port,
+    running_action_server,
     running_rasa,
-    running_server,
     server_environment,
 )
 from tests.support.requirements import unavailable
@@ -49,7 +54,9 @@ def server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("server-logs")
 
 
-RASA_TEST_TOKEN = "test-rasa-token"
+RASA_TEST_JWT_SECRET = "test-rasa-jwt-secret-0123456789abcdef"
+WEBSITE_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
+"""The demo website's origins (RASA_CORS_ORIGINS of ``make run``)."""
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +64,12 @@ def rasa_address(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Where the Rasa server will run and keep its conversations (the bot service needs both)."""
     tracker_db = tmp_path_factory.mktemp("rasa-tracker") / "tracker.db"
     return {"port": str(free_port()), "tracker_db": str(tracker_db)}
+
+
+@pytest.fixture(scope="session")
+def website_port() -> int:
+    """Port of the demo website in front of ``rasa_server`` (tests/browser): an allowed origin."""
+    return free_port()
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +86,7 @@ def crm_server(
     server = CRMServer(database, server_logs)
     server.env.update(
         RASA_URL=f"http://127.0.0.1:{rasa_address['port']}",
-        RASA_API_TOKEN=RASA_TEST_TOKEN,
+        RASA_JWT_SECRET=RASA_TEST_JWT_SECRET,
         RASA_TRACKER_STORE_URL=f"sqlite:///{rasa_address['tracker_db']}",
         ESCALATION_BUSINESS_HOURS="always",
         ESCALATION_SWEEP_SECONDS="0.5",
@@ -92,11 +105,9 @@ def demo_calendar(crm_server: CRMServer) -> DemoCalendar:
 @pytest.fixture(scope="session")
 def action_server(server_logs: Path, crm_server: CRMServer) -> Iterator:
     """The Rasa SDK action server with our actions, on a free port, talking to ``crm_server``."""
-    port = free_port()
-    with running_server(
+    with running_action_server(
         "actions",
-        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
-        f"http://127.0.0.1:{port}/health",
+        free_port(),
         server_logs,
         env=server_environment(**crm_server.client_environment()),
     ) as server:
@@ -105,29 +116,43 @@ def action_server(server_logs: Path, crm_server: CRMServer) -> Iterator:
 
 @pytest.fixture(scope="session")
 def rasa_server(
-    model_path: Path, action_server, server_logs: Path, tmp_path_factory, rasa_address
+    model_path: Path,
+    action_server,
+    crm_server: CRMServer,
+    website_port: int,
+    server_logs: Path,
+    tmp_path_factory,
+    rasa_address,
 ) -> Iterator:
     """The Rasa server with the trained model, talking to the action server.
 
-    Conversations go to a SQLite tracker store the bot service reads.
+    Conversations go to a SQLite tracker store the bot service reads. Browsers
+    may call it from the website origins of ``make run`` and from the test
+    websites (``crm_server``, ``website_port``), nowhere else.
     """
+    origins = [*WEBSITE_ORIGINS, crm_server.url, f"http://127.0.0.1:{website_port}"]
     port = int(rasa_address["port"])
     endpoints = tmp_path_factory.mktemp("rasa-config") / "endpoints.yml"
     endpoints.write_text(
-        f'action_endpoint:\n  url: "{action_server.url}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {rasa_address['tracker_db']}\n"
+        action_endpoint_yaml(f"{action_server.url}/webhook")
+        + f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {rasa_address['tracker_db']}\n"
     )
     with running_rasa(
         "rasa",
         model_path,
         port=port,
-        token=RASA_TEST_TOKEN,
+        jwt_secret=RASA_TEST_JWT_SECRET,
         endpoints=endpoints,
         log_dir=server_logs,
-        env=server_environment(),
-        extra_args=["--cors", "*", "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+        env=server_environment(RASA_CORS_ORIGINS=" ".join(origins)),
+        extra_args=[
+            "--cors",
+            *origins,
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+        ],
     ) as server:
-        server.token = RASA_TEST_TOKEN
+        server.jwt_secret = RASA_TEST_JWT_SECRET
         yield server
 
 

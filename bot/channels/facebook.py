@@ -12,6 +12,7 @@ to a wrong token; POSTs must carry a valid ``X-Hub-Signature-256`` (SHA-256
 only, constant-time check) or get 403, malformed JSON gets 400; every event of
 a batched delivery is handled, in order; a re-delivered ``mid`` is handled
 once; Meta gets its 200 at once and the bot works in a background task.
+Texts are screened like on every channel (``bot.channels.input_guard``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.canned import canned_text
 from bot.channels.graph_api import DEFAULT_GRAPH_API_URL, GraphSendApi
+from bot.channels.input_guard import screen_message
 from bot.channels.message_ids import InMemoryMessageIdStore, MessageIdStore, RedisMessageIdStore
 from bot.channels.messenger_events import (
     SIGNATURE_HEADER,
@@ -119,6 +122,7 @@ class MessengerInput(InputChannel):
         self.typing_indicator = typing_indicator
         self._sender_locks = _KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._app: Any = None
 
     def __repr__(self) -> str:
         return f"MessengerInput(send_api={self.send_api!r}, secret='**********')"
@@ -153,6 +157,10 @@ class MessengerInput(InputChannel):
         @facebook_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             return await self._receive(request, on_new_message)
+
+        @facebook_webhook.listener("before_server_start")
+        async def remember_app(app: Any, _: Any) -> None:
+            self._app = app  # the loaded model's domain holds the canned texts
 
         @facebook_webhook.listener("before_server_stop")
         async def finish_work(*_: Any) -> None:
@@ -222,6 +230,18 @@ class MessengerInput(InputChannel):
         self, event: MessengerEvent, metadata: dict[str, Any], on_new_message: OnNewMessage
     ) -> None:
         output = MessengerOutput(self.send_api)
+        screened = screen_message(event.text)
+        if not screened.accepted:
+            assert screened.refusal is not None
+            logger.info(
+                "Answered a Facebook message of %d characters with %s.",
+                screened.length,
+                screened.refusal,
+            )
+            await output.send_text_message(
+                event.sender_id, canned_text(self._app, screened.refusal)
+            )
+            return
         message_metadata = {**metadata, **CHANNEL_METADATA}
         if event.page_id:
             message_metadata["page_id"] = event.page_id
@@ -230,7 +250,7 @@ class MessengerInput(InputChannel):
         try:
             await on_new_message(
                 UserMessage(
-                    event.text,
+                    screened.text,
                     output,
                     event.sender_id,
                     input_channel=self.name(),

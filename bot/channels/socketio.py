@@ -28,6 +28,14 @@ kept for the socket and merged with the ``metadata`` of each
 ``user_uttered`` (message values win), then ``{"channel": "socketio"}`` is
 set. The website passes ``{"customer_token": "<JWT>"}`` there.
 
+Input: every message is screened (``bot.channels.input_guard``): invisible
+characters are removed, an empty or over-long message is answered with a
+prompt or a polite refusal and never reaches the NLU.
+
+Origins: browsers may connect only from ``RASA_CORS_ORIGINS`` (the origins
+Rasa's ``--cors`` takes, separated by spaces; default the demo website,
+http://localhost:8000 and http://127.0.0.1:8000); stock Rasa accepts any.
+
 Settings: ``CHAT_SESSION_SECRET`` and ``CHAT_SESSION_TTL_SECONDS`` from the
 environment (read in ``from_credentials``). Every socket always joins the room
 of its bound session, so ``session_persistence`` is effectively always on.
@@ -38,22 +46,42 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.channels.canned import canned_text
+from bot.channels.input_guard import screen_message
 from bot.channels.socketio_output import MarkedSocketIOOutput
 from bot.chat_sessions import ChatSession, ChatSessionSigner
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_METADATA = {"channel": "socketio"}
+ORIGINS_ENV_VAR = "RASA_CORS_ORIGINS"
+DEFAULT_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 SESSION_CONFIRM_EVENT = "session_confirm"
 _SESSION_ID_KEY = "chat_session_id"
 _SESSION_METADATA_KEY = "chat_session_metadata"
+
+
+def allowed_origins(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Return the website origins browsers may chat from (``RASA_CORS_ORIGINS``).
+
+    Args:
+        environ: Environment to read; defaults to ``os.environ``.
+
+    Returns:
+        The origins; the demo website's when the variable is unset or empty.
+
+    """
+    env = os.environ if environ is None else environ
+    origins = [o.rstrip("/") for o in env.get(ORIGINS_ENV_VAR, "").replace(",", " ").split()]
+    return origins or list(DEFAULT_ORIGINS)
 
 
 def parse_metadata(raw: object) -> dict[str, Any]:
@@ -92,6 +120,8 @@ class SecureSocketIOInput(SocketIOInput):
         """
         super().__init__(*args, **kwargs)
         self.session_signer = session_signer
+        self.origins: list[str] = list(DEFAULT_ORIGINS)
+        self._app: Any = None
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -110,6 +140,7 @@ class SecureSocketIOInput(SocketIOInput):
         channel = super().from_credentials(credentials)
         assert isinstance(channel, SecureSocketIOInput)
         channel.session_signer = ChatSessionSigner.from_env()
+        channel.origins = allowed_origins()
         return channel
 
     def get_output_channel(self) -> OutputChannel | None:
@@ -138,6 +169,20 @@ class SecureSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None
         namespace = self.namespace
+        stock_connect = sio.handlers[namespace or "/"]["connect"]
+
+        # Stock Rasa switches engine.io's origin check off (its CORS headers would
+        # clash with Sanic's); the connect handler refuses foreign origins instead.
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            origin = (environ.get("HTTP_ORIGIN") or "").rstrip("/")
+            if origin and "*" not in self.origins and origin not in self.origins:
+                logger.warning("Refused a socket.io connection from a foreign origin.")
+                return False
+            return bool(await stock_connect(sid, environ, auth))
+
+        @socket_blueprint.listener("before_server_start")
+        async def remember_app(app: Any, _: Any) -> None:
+            self._app = app  # the loaded model's domain holds the canned texts
 
         async def session_request(sid: str, data: Any = None) -> None:
             request = data if isinstance(data, dict) else {}
@@ -164,6 +209,18 @@ class SecureSocketIOInput(SocketIOInput):
             if not isinstance(text, str):
                 logger.debug("Dropping socket.io message without text.")
                 return
+            output = MarkedSocketIOOutput(sio, self.bot_message_evt)
+            screened = screen_message(text)
+            if not screened.accepted:
+                assert screened.refusal is not None
+                logger.info(
+                    "Answered a socket.io message of %d characters with %s.",
+                    screened.length,
+                    screened.refusal,
+                )
+                reply = canned_text(self._app, screened.refusal)
+                await output.send_text_message(session_id, reply)
+                return
             metadata = {
                 **socket_session.get(_SESSION_METADATA_KEY, {}),
                 **parse_metadata(payload.get(self.metadata_key)),
@@ -171,8 +228,8 @@ class SecureSocketIOInput(SocketIOInput):
             }
             await on_new_message(
                 UserMessage(
-                    text,
-                    MarkedSocketIOOutput(sio, self.bot_message_evt),
+                    screened.text,
+                    output,
                     session_id,
                     input_channel=self.name(),
                     metadata=metadata,
@@ -180,6 +237,7 @@ class SecureSocketIOInput(SocketIOInput):
             )
 
         # Registering again replaces the stock handlers for these events.
+        sio.on("connect", connect, namespace=namespace)
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)
         return socket_blueprint

@@ -7,18 +7,26 @@ messages are ``bot`` events with ``{"sender": "agent", "agent_name": ...}``
 in their metadata, sent to the customer's own channel with
 ``output_channel=latest&execute_side_effects=true``; the website widget and
 Messenger show them as coming from a person. Hand-back clears the slot.
+
+Authentication: Rasa runs with ``--jwt-secret`` (never ``--auth-token``,
+whose token travels in the query string and so in access logs); every call
+carries ``Authorization: Bearer <JWT>``, an admin token valid for a minute,
+signed with RASA_JWT_SECRET (:func:`rasa_api_headers`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import jwt
 
 from bot.escalation.errors import TakeoverFailed
-from bot.settings import EscalationSettings
+from bot.settings import EscalationSettings, Secret
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +34,36 @@ TAKEOVER_SLOT = "agent_takeover"
 AGENT_NAME_SLOT = "agent_name"
 JOINED_NOTICE = "{agent} aus unserem Kundenservice hat den Chat übernommen."
 HANDBACK_NOTICE = "Sie chatten jetzt wieder mit dem digitalen Assistenten von Nordlicht Automobile."
+RASA_API_USER = "nordlicht-bot"
+RASA_TOKEN_SECONDS = 60
+
+
+def rasa_api_headers(secret: Secret, clock: Callable[[], float] = time.time) -> dict[str, str]:
+    """Return the ``Authorization`` header for Rasa's HTTP API (``rasa run --jwt-secret``).
+
+    Args:
+        secret: RASA_JWT_SECRET, Rasa's ``--jwt-secret`` (HS256).
+        clock: Current Unix time; injectable for tests.
+
+    Returns:
+        ``{"Authorization": "Bearer <JWT>"}`` with role admin, valid for a minute.
+
+    """
+    now = int(clock())
+    claims = {
+        "user": {"username": RASA_API_USER, "role": "admin"},
+        "iat": now,
+        "exp": now + RASA_TOKEN_SECONDS,
+    }
+    token = jwt.encode(claims, secret.reveal(), algorithm="HS256")
+    return {"Authorization": f"Bearer {token}"}
 
 
 class RasaConversations:
     """Appends takeover events to Rasa conversations.
 
     Args:
-        settings: RASA_URL, RASA_API_TOKEN, time limit.
+        settings: RASA_URL, RASA_JWT_SECRET, time limit.
         transport: An httpx transport (tests); the network by default.
 
     """
@@ -41,7 +72,7 @@ class RasaConversations:
         self, settings: EscalationSettings, transport: httpx.BaseTransport | None = None
     ) -> None:
         self._base = settings.rasa_url
-        self._token = settings.rasa_api_token
+        self._secret = settings.rasa_jwt_secret
         self._client = httpx.Client(timeout=settings.rasa_timeout_seconds, transport=transport)
 
     def take_over(self, conversation_id: str, agent_name: str) -> None:
@@ -85,16 +116,14 @@ class RasaConversations:
         self._client.close()
 
     def _append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
-        if not self._token:
-            raise TakeoverFailed("RASA_API_TOKEN is not set; the takeover cannot reach Rasa")
+        if not self._secret:
+            raise TakeoverFailed("RASA_JWT_SECRET is not set; the takeover cannot reach Rasa")
         url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
-        params = {
-            "output_channel": "latest",
-            "execute_side_effects": "true",
-            "token": self._token.reveal(),
-        }
+        params = {"output_channel": "latest", "execute_side_effects": "true"}
         try:
-            response = self._client.post(url, params=params, json=events)
+            response = self._client.post(
+                url, params=params, json=events, headers=rasa_api_headers(self._secret)
+            )
         except httpx.HTTPError as error:
             logger.warning("Rasa API unreachable for the takeover: %r", error)
             raise TakeoverFailed("the Rasa server did not answer") from None

@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import Services
+from actions.slots import identity_signer
 from bot.crm.http_client import HttpCRMClient
 from bot.settings import Secret
 from tests.support.processes import PROJECT_ROOT, free_port
@@ -78,12 +79,19 @@ def make_tracker(
     active_loop: str | None = None,
     sender: str = "conv-1",
 ) -> Tracker:
-    """A tracker whose slots are the domain's initial values, the slot events, then ``slots``."""
+    """A tracker whose slots are the domain's initial values, the slot events, then ``slots``.
+
+    A verified customer number gets the claim the action server signs when it
+    verifies (unless ``slots`` give their own ``identity_claim``).
+    """
     values = initial_slots(domain)
     for event in events:
         if event["event"] == "slot":
             values[event["name"]] = event["value"]
     values.update(slots or {})
+    number = values.get("verified_customer_number")
+    if isinstance(number, str) and number and "identity_claim" not in (slots or {}):
+        values["identity_claim"] = identity_signer().sign(sender, number)
     latest = next((e for e in reversed(events) if e["event"] == "user"), None)
     latest_message = dict(latest["parse_data"]) if latest else {}
     return Tracker(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,6 +12,7 @@ from actions.contact_change import (
     ValidateContactChangeForm,
 )
 from actions.journeys import JOURNEYS
+from actions.slots import identity_signer
 from tests.actions.conftest import as_dict, make_tracker, responses
 from tests.actions.journey_turns import form_tracker, request_tracker
 
@@ -190,3 +192,29 @@ async def test_crm_down_when_writing(unreachable_services, domain) -> None:
     )
     await ActionSubmitContactChange(unreachable_services).run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_crm_unavailable"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        None,  # the slot alone, as a forged tracker would carry it
+        "v1." + "0" * 64,
+        "signature-of-another-kind",
+        "claim-for-another-conversation",
+    ],
+)
+async def test_a_verified_number_without_a_valid_claim_writes_nothing(
+    services, domain, crm_service_local, claim
+) -> None:
+    if claim == "claim-for-another-conversation":
+        claim = identity_signer().sign("someone-else", "K-100001")
+    confirmed = {
+        "verified_customer_number": "K-100001",
+        "identity_claim": claim,
+        "contact_field": "email",
+        "new_email": "angreifer@example.org",
+        "contact_change_confirmed": True,
+    }
+    tracker = make_tracker(domain, [], confirmed)
+    await ActionSubmitContactChange(services).run(CollectingDispatcher(), tracker, domain)
+    assert crm_service_local.get_profile("K-100001").customer.email == "anna.schmidt@example.de"

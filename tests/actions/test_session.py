@@ -117,6 +117,7 @@ async def test_a_token_arriving_later_verifies(services, domain, crm_service_loc
     )
     assert as_dict(events) == {
         "verified_customer_number": "K-100003",
+        "identity_claim": slots.identity_signer().sign("conv-1", "K-100003"),
         "verification_method": "customer_token",
         "customer_number": None,
         "postal_code": None,

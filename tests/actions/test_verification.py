@@ -3,6 +3,7 @@ import time
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.slots import identity_signer
 from actions.verification import (
     ActionAskCustomerNumber,
     ActionRememberRequest,
@@ -64,6 +65,7 @@ async def test_the_right_answers_verify_and_are_recorded(
         "customer_number": None,
         "postal_code": None,
         "verified_customer_number": "K-100001",
+        "identity_claim": identity_signer().sign("conv-1", "K-100001"),
         "verification_method": "postal_code",
         "logged_topics": ["identified"],
         "requested_slot": None,

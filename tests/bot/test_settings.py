@@ -30,7 +30,7 @@ def test_values_from_the_environment() -> None:
             "BOT_PORT": "9000",
             "CRM_TIMEOUT_SECONDS": "0.8",
             "AGENT_TOKEN_SECRET": "agent-secret-" * 3,
-            "RASA_API_TOKEN": "rasa-secret",
+            "RASA_JWT_SECRET": "rasa-secret",
             "RASA_URL": "http://rasa:5005/",
         }
     )

@@ -23,7 +23,6 @@ from tests.support.browser import (
     running_website,
 )
 from tests.support.crm_server import CUSTOMER_TOKEN_SECRET
-from tests.support.processes import free_port
 from tests.support.requirements import unavailable
 
 
@@ -118,13 +117,13 @@ def shoot(screenshot_dir: Path) -> Callable[[Any, str], Path]:
 
 
 @pytest.fixture(scope="session")
-def website(rasa_server, server_logs: Path) -> Iterator[Any]:
+def website(rasa_server, website_port: int, server_logs: Path) -> Iterator[Any]:
     """The demo website (`bot serve` in demo mode) in front of the e2e Rasa server.
 
     It signs customer tokens with the secret the action server checks
     (``tests.support.crm_server.CUSTOMER_TOKEN_SECRET``), so a demo log-in is recognised.
     """
     with running_website(
-        "website-rasa", free_port(), rasa_server.url, CUSTOMER_TOKEN_SECRET, server_logs
+        "website-rasa", website_port, rasa_server.url, CUSTOMER_TOKEN_SECRET, server_logs
     ) as server:
         yield server

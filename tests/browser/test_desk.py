@@ -38,7 +38,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CRMServer]:
     server = CRMServer(folder / "crm.db", folder)
     server.env.update(
         RASA_URL=f"http://127.0.0.1:{free_port()}",
-        RASA_API_TOKEN="desk-test-rasa-token",
+        RASA_JWT_SECRET="desk-test-rasa-jwt-secret",
         RASA_TIMEOUT_SECONDS="1",
         ESCALATION_BUSINESS_HOURS="always",
     )

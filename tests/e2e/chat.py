@@ -10,6 +10,10 @@ from typing import Any
 import httpx
 
 from tests.support.crm_server import CRM_API_TOKEN, CUSTOMER_TOKEN_SECRET, CRMServer
+from tests.support.processes import REST_CHANNEL_TEST_TOKEN, rasa_api_auth
+
+REST_AUTH = {"Authorization": f"Bearer {REST_CHANNEL_TEST_TOKEN}"}
+"""What an integration presents to the REST channel in tests."""
 
 
 @dataclass
@@ -41,7 +45,9 @@ class Chat:
         if metadata or self.metadata:
             body["metadata"] = metadata or self.metadata
         started = time.perf_counter()
-        response = httpx.post(f"{self.rasa.url}/webhooks/rest/webhook", json=body, timeout=30)
+        response = httpx.post(
+            f"{self.rasa.url}/webhooks/rest/webhook", json=body, headers=REST_AUTH, timeout=30
+        )
         seconds = time.perf_counter() - started
         assert response.status_code == 200, response.text
         return Turn(response.json(), seconds)
@@ -60,10 +66,10 @@ class Chat:
 
 
 def tracker(rasa_server, sender: str) -> dict[str, Any]:
-    """The conversation ``sender`` as the Rasa server's HTTP API returns it (with its token)."""
+    """The conversation ``sender`` as the Rasa server's HTTP API returns it (bearer JWT)."""
     response = httpx.get(
         f"{rasa_server.url}/conversations/{sender}/tracker",
-        params={"token": rasa_server.token},
+        headers=rasa_api_auth(rasa_server.jwt_secret),
         timeout=10,
     )
     assert response.status_code == 200, response.text

@@ -16,7 +16,12 @@ import socketio
 
 from tests.e2e.chat import Chat, wait_for
 from tests.e2e.test_escalation import HANDED_OVER, PASSWORD, Desk
-from tests.support.processes import PROJECT_ROOT, VENV_BIN, running_server, server_environment
+from tests.support.processes import (
+    PROJECT_ROOT,
+    VENV_BIN,
+    running_action_server,
+    server_environment,
+)
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -128,10 +133,9 @@ def action_server_down(action_server, crm_server) -> Iterator[None]:
     action_server.process.wait(timeout=15)
     yield
     port = action_server.url.rsplit(":", 1)[1]
-    restarted = running_server(
+    restarted = running_action_server(
         "actions-restarted",
-        [str(VENV_BIN / "rasa"), "run", "actions", "--port", port, "--actions", "actions"],
-        f"{action_server.url}/health",
+        port,
         action_server.log_path.parent,
         env=server_environment(**crm_server.client_environment()),
     )
@@ -185,6 +189,7 @@ def test_request_to_queue_latency_median_over_50(rasa_server, crm_server, capsys
             "50",
         ],
         cwd=PROJECT_ROOT,
+        env=server_environment(),  # REST_CHANNEL_TOKEN of the test servers
         capture_output=True,
         text=True,
         timeout=600,

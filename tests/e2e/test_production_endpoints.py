@@ -17,8 +17,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.chat import REST_AUTH
 from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, PostgresServer, postgres_server
-from tests.support.processes import PROJECT_ROOT, free_port, running_rasa, server_environment
+from tests.support.processes import (
+    PROJECT_ROOT,
+    free_port,
+    rasa_api_auth,
+    running_rasa,
+    server_environment,
+)
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.postgres]
 
@@ -71,7 +78,7 @@ def start_rasa(model_path: Path, env: dict[str, str], logs: Path, name: str):
         name,
         model_path,
         port=free_port(),
-        token=TOKEN,
+        jwt_secret=TOKEN,
         endpoints=env["ENDPOINTS_FILE"],
         log_dir=logs,
         env=env,
@@ -80,7 +87,7 @@ def start_rasa(model_path: Path, env: dict[str, str], logs: Path, name: str):
 
 def user_texts(url: str, sender: str) -> list[str]:
     tracker = httpx.get(
-        f"{url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=10
+        f"{url}/conversations/{sender}/tracker", headers=rasa_api_auth(TOKEN), timeout=10
     )
     assert tracker.status_code == 200
     return [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
@@ -129,6 +136,7 @@ def test_conversation_is_stored_locked_published_and_survives_a_restart(
         reply = httpx.post(
             f"{rasa.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": "Hallo"},
+            headers=REST_AUTH,
             timeout=30,
         )
         assert reply.status_code == 200 and reply.json()
@@ -138,6 +146,7 @@ def test_conversation_is_stored_locked_published_and_survives_a_restart(
         httpx.post(
             f"{rasa.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": "Danke"},
+            headers=REST_AUTH,
             timeout=30,
         )
         assert user_texts(rasa.url, sender) == ["Hallo", "Danke"]

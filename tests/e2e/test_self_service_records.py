@@ -22,7 +22,7 @@ def test_order_status_after_verification_names_status_date_and_tracking(
     delivery = demo_calendar.shown("today+3d")
     assert f"ist versandt und kommt voraussichtlich am {delivery}" in answer
     assert "Sendungsnummer: 00340434161094042557" in answer
-    unknown = chat.say('/order_status{"order_number": "B-20250002"}').text  # K-100002's order
+    unknown = chat.say("Wo ist meine Bestellung B-20250002?").text  # K-100002's order
     assert "finde ich in Ihrem Kundenkonto nicht" in unknown and "Vela" not in unknown
 
 
@@ -40,6 +40,8 @@ def test_invoice_reminder_explained_copy_sent_and_recorded(
     assert wait_for(
         lambda: any(e["topic"] == "invoice_copy" for e in crm_history(crm_server, "K-100003"))
     )
+    again = chat.say("Ich habe eine Mahnung bekommen, was ist da los?")
+    assert '/invoice_question{"invoice_request": "payment"}' in again.buttons
     payment = chat.say('/invoice_question{"invoice_request": "payment"}').text
     assert "SEPA-Lastschrift" in payment
 

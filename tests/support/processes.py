@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,13 @@ import httpx
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+
+ACTION_SERVER_TEST_TOKEN = "test-action-server-token-0123456789abcdef"
+"""What Rasa presents to the action server in tests (ACTION_SERVER_TOKEN)."""
+REST_CHANNEL_TEST_TOKEN = "test-rest-channel-token-0123456789abcdef"
+"""The REST channel's bearer token in tests (REST_CHANNEL_TOKEN)."""
+IDENTITY_CLAIM_TEST_SECRET = "test-identity-claim-secret-0123456789abcdef"
+"""Signs verified identities in tests, in the pytest process and the action server."""
 
 
 def free_port() -> int:
@@ -41,6 +48,14 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
+def rasa_api_auth(jwt_secret: str) -> dict[str, str]:
+    """Return the header Rasa's HTTP API wants (``rasa run --jwt-secret``): a fresh admin JWT."""
+    from bot.escalation.rasa_conversations import rasa_api_headers
+    from bot.settings import Secret
+
+    return rasa_api_headers(Secret(jwt_secret))
+
+
 def server_environment(**extra: str) -> dict[str, str]:
     """Return the environment for a server started by a test."""
     env = dict(os.environ)
@@ -53,8 +68,11 @@ def server_environment(**extra: str) -> dict[str, str]:
     for name in secrets:
         env.setdefault(name, f"test-{name.lower()}-0123456789abcdef0123456789")
     env.setdefault("FACEBOOK_VERIFY_TOKEN", "test-verify-token")
+    env.setdefault("IDENTITY_CLAIM_SECRET", IDENTITY_CLAIM_TEST_SECRET)
     env.setdefault("FACEBOOK_PAGE_ACCESS_TOKEN", "test-page-token")
     env.update(
+        ACTION_SERVER_TOKEN=ACTION_SERVER_TEST_TOKEN,
+        REST_CHANNEL_TOKEN=REST_CHANNEL_TEST_TOKEN,
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONUNBUFFERED="1",
@@ -71,8 +89,12 @@ def running_server(
     log_dir: Path,
     env: dict[str, str] | None = None,
     timeout: float = 180.0,
+    ready_headers: Callable[[], Mapping[str, str]] | None = None,
 ) -> Iterator[RunningServer]:
-    """Run ``command`` until the ``with`` block ends; wait until ``ready_url`` answers 200."""
+    """Run ``command`` until the ``with`` block ends; wait until ``ready_url`` answers 200.
+
+    ``ready_headers`` returns the headers of each readiness request (a fresh token).
+    """
     log_path = log_dir / f"{name}.log"
     started = time.perf_counter()
     with log_path.open("wb") as log:
@@ -86,11 +108,35 @@ def running_server(
         )
     server = RunningServer(name, ready_url.rsplit("/", 1)[0], process, log_path, 0.0)
     try:
-        _wait_until_ready(server, ready_url, timeout)
+        _wait_until_ready(server, ready_url, timeout, ready_headers)
         server.startup_seconds = time.perf_counter() - started
         yield server
     finally:
         _stop(process)
+
+
+def action_server_command() -> list[str]:
+    """Return the command that starts our action server (port: ACTION_SERVER_PORT)."""
+    return [str(VENV_BIN / "python"), "-m", "actions.server"]
+
+
+def action_endpoint_yaml(url: str) -> str:
+    """Return the ``action_endpoint`` section of endpoints.yml for ``url`` (with the token)."""
+    return (
+        f'action_endpoint:\n  url: "{url}"\n'
+        "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
+    )
+
+
+@contextmanager
+def running_action_server(
+    name: str, port: int | str, log_dir: Path, env: dict[str, str]
+) -> Iterator[RunningServer]:
+    """Run ``python -m actions.server`` on ``port`` until the block ends."""
+    env = {**env, "ACTION_SERVER_PORT": str(port)}
+    ready_url = f"http://127.0.0.1:{port}/health"
+    with running_server(name, action_server_command(), ready_url, log_dir, env=env) as server:
+        yield server
 
 
 @contextmanager
@@ -99,13 +145,17 @@ def running_rasa(
     model_path: Path,
     *,
     port: int,
-    token: str,
+    jwt_secret: str,
     endpoints: Path | str,
     log_dir: Path,
     env: dict[str, str],
     extra_args: Sequence[str] = (),
 ) -> Iterator[RunningServer]:
-    """Run `rasa run` with ``model_path`` and its HTTP API behind ``token`` until the block ends."""
+    """Run `rasa run` with ``model_path`` until the block ends.
+
+    Its HTTP API wants a bearer JWT signed with ``jwt_secret`` (:func:`rasa_api_auth`),
+    as in the Procfile; no ``--auth-token``, whose token would go in the query string.
+    """
     command = [
         str(VENV_BIN / "rasa"),
         "run",
@@ -114,24 +164,33 @@ def running_rasa(
         "--port",
         str(port),
         "--enable-api",
-        "--auth-token",
-        token,
+        "--jwt-secret",
+        jwt_secret,
+        "--jwt-method",
+        "HS256",
         "--endpoints",
         str(endpoints),
         *extra_args,
     ]
-    ready_url = f"http://127.0.0.1:{port}/status?token={token}"
-    with running_server(name, command, ready_url, log_dir, env=env) as server:
+    ready_url = f"http://127.0.0.1:{port}/status"
+    with running_server(
+        name, command, ready_url, log_dir, env=env, ready_headers=lambda: rasa_api_auth(jwt_secret)
+    ) as server:
         yield server
 
 
-def _wait_until_ready(server: RunningServer, url: str, timeout: float) -> None:
+def _wait_until_ready(
+    server: RunningServer,
+    url: str,
+    timeout: float,
+    headers: Callable[[], Mapping[str, str]] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited early:\n{server.log()[-3000:]}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, headers=headers() if headers else None, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -68,6 +68,7 @@ def build_app(image_url: str, *, polling_only: bool = False) -> Sanic:
     app.config.ACCESS_LOG = False
     configure_cors(app, "*")
     channel = SecureSocketIOInput()
+    channel.origins = ["*"]  # any test website may connect (the default: the demo website only)
 
     async def on_new_message(message: UserMessage) -> None:
         await asyncio.sleep(REPLY_DELAY_SECONDS)

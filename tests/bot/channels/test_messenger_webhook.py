@@ -510,3 +510,28 @@ def test_from_credentials() -> None:
 
     with pytest.raises(RasaException, match="secret"):
         MessengerInput.from_credentials({"verify": VERIFY_TOKEN, "page-access-token": PAGE_TOKEN})
+
+
+async def test_empty_and_over_long_messages_are_answered_without_a_turn(messenger: Any) -> None:
+    async with messenger() as fb:
+        await fb.post(
+            webhook(text_event("\u200b \u200b", "m_empty"), text_event("x" * 2001, "m_long"))
+        )
+        calls = await fb.graph.wait_for_messages(2)
+        await fb.settle()
+
+    assert fb.received == []
+    # no model loaded here: the channel sends the response name it found no text for
+    assert [call["message"]["text"] for call in calls] == [
+        "utter_empty_message",
+        "utter_message_too_long",
+    ]
+
+
+async def test_invisible_characters_are_removed_before_the_turn(messenger: Any) -> None:
+    async with messenger() as fb:
+        await fb.post(webhook(text_event("K-100\u200b001\u202e", "m_zw")))
+        await fb.graph.wait_for_messages(1)
+        await fb.settle()
+
+    assert [message.text for message in fb.received] == ["K-100001"]

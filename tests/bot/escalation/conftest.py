@@ -33,22 +33,27 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+RASA_JWT_SECRET = "rasa-jwt-secret-for-the-escalation-tests"
+
+
 class RasaRecorder:
     """Records what would go to Rasa's HTTP API (tests of bot/ only; e2e uses real Rasa)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, str], list[dict[str, Any]]]] = []
+        self.authorizations: list[str | None] = []
         self.status = 200
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.calls.append((request.url.path, dict(request.url.params), json.loads(request.content)))
+        self.authorizations.append(request.headers.get("authorization"))
         return httpx.Response(self.status, json={})
 
 
 def settings(schedule: str = "always", **overrides: Any) -> EscalationSettings:
     values: dict[str, Any] = {
         "agent_token_secret": AGENT_SECRET,
-        "rasa_api_token": Secret("rasa-token"),
+        "rasa_jwt_secret": Secret(RASA_JWT_SECRET),
         "business_hours": BusinessHours.parse(schedule),
         "rasa_url": "http://rasa.test",
     }

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
+import jwt
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.escalation.auth import issue_agent_token
-from tests.bot.escalation.conftest import AGENT_SECRET, SERVICE_TOKEN, invoice_conversation, user
+from tests.bot.escalation.conftest import (
+    AGENT_SECRET,
+    RASA_JWT_SECRET,
+    SERVICE_TOKEN,
+    invoice_conversation,
+    user,
+)
 
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN.reveal()}"}
 
@@ -159,10 +166,17 @@ def test_a_full_agent_round(client, feature, rasa) -> None:
     ]
     assert bodies[2][0] == {"event": "slot", "name": "agent_takeover", "value": False}
     assert all(
-        params
-        == {"output_channel": "latest", "execute_side_effects": "true", "token": "rasa-token"}
+        params == {"output_channel": "latest", "execute_side_effects": "true"}
         for _p, params, _e in rasa.calls
     )
+    # the token travels in the header: an admin JWT signed with RASA_JWT_SECRET
+    for authorization in rasa.authorizations:
+        scheme, token = (authorization or "").split(" ", 1)
+        claims = jwt.decode(token, RASA_JWT_SECRET, algorithms=["HS256"])
+        assert (scheme, claims["user"]) == (
+            "Bearer",
+            {"username": "nordlicht-bot", "role": "admin"},
+        )
     # the resolution is in the customer's CRM history
     history = feature.live_chat.crm.list_interactions("K-100001", 1)[0]
     assert (
