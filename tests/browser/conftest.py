@@ -23,6 +23,7 @@ from tests.support.browser import (
     running_website,
 )
 from tests.support.crm_server import CUSTOMER_TOKEN_SECRET
+from tests.support.processes import real_clock_environment
 from tests.support.requirements import unavailable
 
 
@@ -40,20 +41,6 @@ def chromium() -> Iterator[Any]:
         )
         yield browser
         browser.close()
-
-
-def real_clock_environment() -> dict[str, str]:
-    """This environment without libfaketime: Chromium hangs under it.
-
-    The suite can run on another day with ``faketime`` (the servers see that
-    day); the browser itself keeps the real clock, which none of its checks
-    depends on.
-    """
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
-    }
 
 
 @dataclass

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.channels.message_ids import InMemoryMessageIdStore, RedisMessageIdStore
+from tests.support.processes import real_clock_environment
 
 
 class FakeClock:
@@ -54,6 +55,7 @@ def redis_url() -> Iterator[str]:
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
+        env=real_clock_environment(),
     )
     try:
         deadline = time.monotonic() + 5
