@@ -16,6 +16,7 @@ from actions.services import UsesServices
 from bot.crm.errors import CRMError
 from bot.topics import IDENTIFIED, needs_verification
 from bot.verification import (
+    MAX_ATTEMPTS,
     Answer,
     Outcome,
     attempts_left,
@@ -170,8 +171,16 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         if result is None or result.outcome is Outcome.UNAVAILABLE:
             dispatcher.utter_message(response="utter_crm_unavailable")
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+        if result.outcome is Outcome.LOCKED:  # too many failures for this number, anywhere
+            logger.warning("Verification refused: customer number locked after failed attempts")
+            dispatcher.utter_message(response="utter_verification_number_locked")
+            return [
+                *_cleared(),
+                SlotSet(slots.VERIFICATION_FAILURES, MAX_ATTEMPTS),
+                SlotSet(slots.REQUESTED_SLOT, None),
+            ]
         if result.outcome is Outcome.VERIFIED and result.customer_number:
-            logger.info("Conversation %s: customer verified", tracker.sender_id)
+            logger.info("Customer verified")
             return [
                 *slots.verified_events(result.customer_number, slots.BY_POSTAL_CODE),
                 *log_topic(
@@ -185,7 +194,7 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
                 SlotSet(slots.REQUESTED_SLOT, None),
             ]
         failures = current.failures + 1
-        logger.info("Conversation %s: verification failed (%d)", tracker.sender_id, failures)
+        logger.info("Verification failed (%d in this conversation)", failures)
         events: list[EventType] = [*_cleared(), SlotSet(slots.VERIFICATION_FAILURES, failures)]
         left = attempts_left(failures)
         if left == 0:
