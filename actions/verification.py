@@ -225,7 +225,13 @@ def _cleared() -> list[EventType]:
 
 
 class ActionAskCustomerNumber(Action):
-    """Ask for the customer number: with the reason the first time, briefly when asking again."""
+    """Ask for the customer number, and say what it looks like when the customer struggles.
+
+    The first time with the reason; again after a failed check briefly, with
+    an example; when the customer gave a postal code instead, with thanks
+    for it and what is still missing; from the fourth question in one
+    verification on, with where to find the number and the offer of a human.
+    """
 
     def name(self) -> str:
         """Return the action's name in the domain."""
@@ -238,10 +244,42 @@ class ActionAskCustomerNumber(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Ask; the form has asked before when a slot was requested already."""
-        asked_before = tracker.get_slot(slots.REQUESTED_SLOT) is not None
-        dispatcher.utter_message(
-            response="utter_ask_customer_number_again"
-            if asked_before
-            else "utter_ask_verification_form_customer_number"
-        )
+        dispatcher.utter_message(response=_customer_number_question(tracker))
         return []
+
+
+TROUBLE_AFTER_QUESTIONS = 3
+"""Questions for the customer number (the first included) after which the next offers a human."""
+
+
+def _customer_number_question(tracker: Tracker) -> str:
+    if tracker.get_slot(slots.REQUESTED_SLOT) is None:
+        return "utter_ask_verification_form_customer_number"
+    if _questions_in_this_verification(tracker) >= TROUBLE_AFTER_QUESTIONS:
+        return "utter_ask_customer_number_with_help"
+    if tracker.get_slot(slots.POSTAL_CODE):
+        return "utter_ask_customer_number_after_postal_code"
+    return "utter_ask_customer_number_again"
+
+
+CUSTOMER_NUMBER_QUESTIONS = frozenset(
+    {
+        "utter_ask_verification_form_customer_number",
+        "utter_ask_customer_number_again",
+        "utter_ask_customer_number_after_postal_code",
+        "utter_ask_customer_number_with_help",
+    }
+)
+"""The responses that ask for the customer number."""
+
+
+def _questions_in_this_verification(tracker: Tracker) -> int:
+    """Count the questions for the customer number since the form started."""
+    asked = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "verification_form":
+            break
+        metadata = event.get("metadata") if event.get("event") == "bot" else None
+        if isinstance(metadata, dict) and metadata.get("utter_action") in CUSTOMER_NUMBER_QUESTIONS:
+            asked += 1
+    return asked
