@@ -17,6 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from actions.turn_errors import TurnGuard
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
 from bot.conversation_log import ConversationLog
 from bot.crm.client import CRMClient
@@ -133,8 +134,11 @@ def default_services() -> Services:
     )
 
 
-class UsesServices:
+class UsesServices(TurnGuard):
     """Mixin for actions that take their :class:`Services` in the constructor.
+
+    Every such action is guarded (:class:`actions.turn_errors.TurnGuard`): an
+    exception in it is answered politely and logged.
 
     Args:
         services: The collaborators; the action server's defaults when None.

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.history import log_topic
 from actions.services import UsesServices
+from actions.turn_errors import TurnGuard
 from bot.crm.errors import CRMError
 from bot.topics import IDENTIFIED, needs_verification
 from bot.verification import (
@@ -45,7 +46,7 @@ INTERRUPTIONS = frozenset(
 """Intents whose messages are never read as an answer; rules handle them."""
 
 
-class ActionRememberRequest(Action):
+class ActionRememberRequest(TurnGuard, Action):
     """Remember which personal request the customer made, to continue after verification."""
 
     def name(self) -> str:
@@ -224,7 +225,7 @@ def _cleared() -> list[EventType]:
     return [SlotSet(slots.CUSTOMER_NUMBER, None), SlotSet(slots.POSTAL_CODE, None)]
 
 
-class ActionAskCustomerNumber(Action):
+class ActionAskCustomerNumber(TurnGuard, Action):
     """Ask for the customer number, and say what it looks like when the customer struggles.
 
     The first time with the reason; again after a failed check briefly, with
