@@ -129,7 +129,7 @@ class ActionRequestHuman(TurnGuard, Action):
             logger.error("Escalation not recorded by the action (the sweeper will): %s", error)
             dispatcher.utter_message(response="utter_handoff_recorded")
             return events
-        logger.info("Escalation %s (%s) for %s", receipt.escalation_id, reason, tracker.sender_id)
+        logger.info("Escalation %s (%s) recorded", receipt.escalation_id, reason)
         tell_what_happens_next(dispatcher, receipt)
         return events
 

@@ -50,7 +50,7 @@ class ActionSessionStart(UsesServices, Action):
         conversation_id = conversation_id_for(tracker.sender_id, started)
         number = customer_number_from_token(metadata, self.services.token_secret)
         if number is not None:
-            logger.info("Conversation %s: customer verified by token", conversation_id)
+            logger.info("Customer verified by token at session start")
             events += slots.verified_events(number, slots.BY_TOKEN)
             channel = channel_for(metadata.get("channel"))
             events += log_topic(
@@ -94,7 +94,7 @@ class ActionCheckCustomerToken(UsesServices, Action):
                     "Conversation %s: ignoring a token for another customer", tracker.sender_id
                 )
             return []
-        logger.info("Conversation %s: customer verified by token", tracker.sender_id)
+        logger.info("Customer verified by token")
         return slots.verified_events(number, slots.BY_TOKEN) + log_topic(
             self.services,
             number,
