@@ -1,7 +1,8 @@
 """Personal data never reaches a log above DEBUG: every record is masked as it is made.
 
 Rasa, the Rasa SDK, Sanic, uvicorn and our own modules log through the
-standard :mod:`logging` module; :func:`install` replaces its record factory,
+standard :mod:`logging` module (Python warnings, which Rasa uses to report
+odd messages, are routed into it); :func:`install` replaces its record factory,
 so the masking applies to every logger and every handler of the process,
 including handlers configured later (Rasa sets up its own). Records at
 DEBUG and below are left alone: they are off in production and needed
@@ -178,9 +179,12 @@ def install() -> None:
 
     _installed.append(previous)
     logging.setLogRecordFactory(factory)
+    # Python warnings (Rasa reports odd messages with them) become log records too
+    logging.captureWarnings(True)
 
 
 def uninstall() -> None:
     """Restore the record factory :func:`install` replaced (tests)."""
     if _installed:
         logging.setLogRecordFactory(_installed.pop())
+        logging.captureWarnings(False)

@@ -15,6 +15,7 @@ import json
 import logging
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,21 @@ def test_a_huge_message_is_never_logged_whole(log_lines: list[str]) -> None:
     assert len(log_lines[0]) < 5000
 
 
+def test_python_warnings_are_masked_too() -> None:
+    """Rasa reports an unexpected entity in a message with a Python warning."""
+    code = (
+        "import logging, sys, warnings\n"
+        "import bot.channels\n"
+        "logging.basicConfig(stream=sys.stdout, level=logging.INFO, force=True)\n"
+        'warnings.warn(\'Parsed /inform{"customer_number": "K-100002"}\', UserWarning)\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert "UserWarning" in result.stdout, result.stderr[-2000:]
+    assert "K-100002" not in result.stdout + result.stderr
+
+
 def test_formatters_that_need_the_arguments_still_work(log_lines: list[str]) -> None:
     """uvicorn's access log unpacks the record's arguments: they stay a (masked) tuple."""
     records: list[logging.LogRecord] = []
@@ -114,7 +130,9 @@ def test_formatters_that_need_the_arguments_still_work(log_lines: list[str]) -> 
         def emit(self, record: logging.LogRecord) -> None:
             records.append(record)
 
-    access = logging.getLogger("uvicorn.access.test")
+    access = logging.getLogger(f"tests.security.access.{uuid.uuid4().hex}")
+    access.setLevel(logging.INFO)
+    access.propagate = False
     access.addHandler(Keep())
     path = "/api/crm/customers/K-100001"
     access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", path, "1.1", 200)
