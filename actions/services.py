@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from actions.turn_errors import TurnGuard
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
+from bot.clock import network_today
 from bot.conversation_log import ConversationLog
 from bot.crm.client import CRMClient
 from bot.crm.errors import CRMError, CRMUnavailable
@@ -28,13 +28,10 @@ from bot.settings import Secret, SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
 
-LOCAL_TIMEZONE = ZoneInfo("Europe/Berlin")
-"""Customers' calendar (DE, AT and CH share it)."""
-
 
 def local_today() -> date:
     """Return today's date in the customers' time zone."""
-    return datetime.now(LOCAL_TIMEZONE).date()
+    return network_today()
 
 
 @dataclass

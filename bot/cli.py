@@ -74,7 +74,9 @@ def _add_seed(commands: argparse._SubParsersAction) -> None:
         "--slot-weeks", type=int, help="weeks of workshop slots from today (default 6)"
     )
     seed.add_argument(
-        "--today", type=date.fromisoformat, help="first day of slots, YYYY-MM-DD (default today)"
+        "--today",
+        type=date.fromisoformat,
+        help="the day of loading, YYYY-MM-DD: demo dates are relative to it (default today)",
     )
     seed.set_defaults(handler=_seed)
 

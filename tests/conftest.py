@@ -13,6 +13,7 @@ import pytest
 from bot.model_files import current_model_path
 from tests.support.crm_server import CRMServer
 from tests.support.crm_server import seed as seed_crm
+from tests.support.demo_dates import DemoCalendar
 from tests.support.processes import (
     PROJECT_ROOT,
     VENV_BIN,
@@ -80,6 +81,12 @@ def crm_server(
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_calendar(crm_server: CRMServer) -> DemoCalendar:
+    """The day ``crm_server``'s demo data was loaded on, and its dates by the seed's rule."""
+    return DemoCalendar.of_database(crm_server.database)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.clock import network_today
 from bot.crm.seed.demo import DemoData, load_demo_data
 from bot.customer_tokens import DEFAULT_TTL_SECONDS, issue_customer_token, verify_customer_token
 from bot.settings import Secret
@@ -57,7 +58,7 @@ class DemoContent:
             The fixture customers, workshops and hotline of the demo data.
 
         """
-        data = data or load_demo_data()
+        data = data or load_demo_data(network_today())
         return cls(
             customers=tuple(
                 DemoCustomer(c.customer_number, f"{c.salutation} {c.first_name} {c.last_name}")

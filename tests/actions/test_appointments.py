@@ -2,7 +2,7 @@
 
 The demo CRM's clock stands at Monday 23.11.2026, 09:00 in Berlin. K-100001
 (Frau Schmidt) has one car, the usual workshop München-Mitte and T-5001 on
-03.12.2026 at 09:00; K-100004's car is ready for pick-up in Zürich.
+02.12.2026 (Wednesday) at 09:00; K-100004's car is ready for pick-up in Zürich.
 """
 
 from __future__ import annotations
@@ -176,14 +176,14 @@ async def test_a_taken_time_is_said_and_that_day_is_offered(services, domain) ->
     values, dispatcher = await validate(
         services,
         domain,
-        user("am 3.12. um 9", "inform"),  # T-5001 holds it
+        user("am 2.12. um 9", "inform"),  # T-5001 holds it
         asked="appointment_start",
         values={"appointment_workshop": "muenchen-mitte"},
     )
     assert values["appointment_start"] is None
-    assert values["appointment_preference"] == "2026-12-03|2026-12-03||"
+    assert values["appointment_preference"] == "2026-12-02|2026-12-02||"
     assert responses(dispatcher) == ["utter_appointment_slot_taken"]
-    assert dispatcher.messages[0]["date"] == "03.12.2026"
+    assert dispatcher.messages[0]["date"] == "02.12.2026"
 
 
 async def test_gibberish_for_the_time_is_said_and_asked_again(services, domain) -> None:
@@ -497,7 +497,7 @@ async def test_the_status_of_a_booked_appointment(services, domain) -> None:
     tracker = make_tracker(domain, [user("Wann ist mein Termin?", "appointment_status")])
     await appointment_status(dispatcher, tracker, services, SCHMIDT)
     assert responses(dispatcher) == ["utter_appointment_booked_status"]
-    assert dispatcher.messages[0]["appointment_date"] == "03.12.2026"
+    assert dispatcher.messages[0]["appointment_date"] == "02.12.2026"
     assert dispatcher.messages[0]["appointment_time"] == "09:00"
 
 

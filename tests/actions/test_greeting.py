@@ -34,7 +34,7 @@ async def test_a_verified_customer_is_greeted_by_name_with_loyalty_and_news(
     first, thanks = dispatcher.messages[0], dispatcher.messages[1]
     assert first["addressee"] == "Frau Schmidt"
     assert (thanks["customer_since_year"], thanks["loyalty_years"]) == ("2004", "22")
-    assert dispatcher.messages[2]["order_delivery_date"] == "27.11.2026"
+    assert dispatcher.messages[2]["order_delivery_date"] == "26.11.2026"
     assert as_dict(events) == {"customer_greeted": True}
 
 

@@ -24,7 +24,7 @@ async def test_order_status_of_a_shipped_order(services, domain) -> None:
     assert responses(dispatcher) == ["utter_order_shipped"]
     message = dispatcher.messages[0]
     assert message["order_item"] == "Dachbox Nordlicht 420 L"
-    assert message["order_delivery_date"] == "27.11.2026"
+    assert message["order_delivery_date"] == "26.11.2026"
     assert message["order_tracking"] == "00340434161094042557"
 
 
@@ -126,7 +126,7 @@ async def test_contract_info_of_the_leasing_contract(services, domain) -> None:
     details = dispatcher.messages[0]
     assert details["contract_number"] == "L-77001"
     assert details["contract_rate"] == "489,00 €"
-    assert details["contract_end"] == "31.08.2027"
+    assert details["contract_end"] == "20.08.2027"
     assert details["contract_mileage"] == "15.000"
     assert details["contract_vehicle"] == "Vela e, K-MY 812"
     _, dispatcher = await serve(services, tracker, "contract_info", "K-100001")

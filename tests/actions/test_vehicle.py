@@ -27,7 +27,7 @@ async def test_the_next_service_is_named_and_a_booking_offered(services, domain)
         service_due, services, domain, "K-100002", user("Wann muss ich zum Service?", "service_due")
     )
     assert responses(dispatcher) == ["utter_service_due", "utter_offer_service_appointment"]
-    assert dispatcher.messages[0]["service_due_date"] == "20.12.2026"
+    assert dispatcher.messages[0]["service_due_date"] == "09.12.2026"
     assert dispatcher.messages[0]["vehicle"] == "Vela e (K-MY 812)"
     assert values == {"appointment_offer": "inspection:WNL0VEL0E2022B002"}
 
@@ -45,7 +45,7 @@ async def test_a_booked_inspection_is_named_instead_of_an_offer(services, domain
         service_due, services, domain, "K-100001", user("Service fällig?", "service_due")
     )
     assert responses(dispatcher) == ["utter_service_due", "utter_service_already_booked"]
-    assert dispatcher.messages[1]["appointment_date"] == "03.12.2026"
+    assert dispatcher.messages[1]["appointment_date"] == "02.12.2026"
     assert values == {}
 
 

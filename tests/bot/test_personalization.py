@@ -58,12 +58,12 @@ async def test_schmidt_hears_of_her_parcel_then_her_appointment(profiles) -> Non
     assert kinds(found) == ["order_shipped", "upcoming_appointment"]
     assert found[0].values == {
         "order_item": "Dachbox Nordlicht 420 L",
-        "order_delivery_date": "27.11.2026",
+        "order_delivery_date": "26.11.2026",
     }
     assert found[1].values == {
         "workshop_name": "Nordlicht Werkstatt München-Mitte",
         "appointment_service": "Inspektion",
-        "appointment_date": "03.12.2026",
+        "appointment_date": "02.12.2026",
         "appointment_time": "09:00",
     }
 
@@ -72,8 +72,8 @@ async def test_yilmaz_hears_of_his_open_case_then_his_new_car(profiles) -> None:
     found = select_highlights(profiles["K-100002"], TODAY)
     assert kinds(found) == ["open_case", "order_in_production"]
     assert found[0].values == {"case_subject": "Ladekabel defekt", "case_number": "C-9001"}
-    assert found[1].values["order_delivery_date"] == "14.02.2027"
-    # his service on 20.12.2026 is due soon but ranks third
+    assert found[1].values["order_delivery_date"] == "13.02.2027"
+    # his service on 09.12.2026 is due soon but ranks third
     assert kinds(select_highlights(profiles["K-100002"], TODAY, limit=3))[2] == "service_due_soon"
 
 

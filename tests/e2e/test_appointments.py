@@ -1,17 +1,22 @@
 """End to end: appointments and vehicle journeys against the running servers and the demo CRM.
 
 Bookings that change the demo data use K-100005 (Frau Becker, Berlin, no car
-on file) and days from 08.12.2026 on, so the greetings other tests expect
-(appointments within 14 days) stay as they are.
+on file) and workdays from 15 days after the seed on, so the greetings other
+tests expect (appointments within 14 days) stay as they are. The days are
+chosen where the wanted hours are free, so the tests pass on any day.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import httpx
 import pytest
 
+from bot.formatting import format_date
 from tests.e2e.chat import Chat, Turn, crm_customer, crm_history, customer_token, wait_for
 from tests.support.crm_server import CRM_API_TOKEN
+from tests.support.demo_dates import DemoCalendar
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
@@ -26,23 +31,45 @@ def appointments(crm_server, number: str) -> list[dict]:
     return crm_customer(crm_server, number)["appointments"]
 
 
+def free_day(crm_server, calendar: DemoCalendar, workshop: str, hours: set[int]) -> date:
+    """The first workday from 15 days after the seed on with all ``hours`` free at ``workshop``."""
+    for day in calendar.workdays_from(15, 10):
+        free = httpx.get(
+            f"{crm_server.url}/api/crm/workshops/{workshop}/slots",
+            params={"from_date": day.isoformat(), "days": 1},
+            headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
+            timeout=10,
+        )
+        assert free.status_code == 200, free.text
+        if hours <= {datetime.fromisoformat(slot["starts_at"]).hour for slot in free.json()}:
+            return day
+    raise AssertionError(f"no workday with {sorted(hours)} free at {workshop}")
+
+
+def said(day: date) -> str:
+    """How a customer types the day: ``9.12.``."""
+    return f"{day.day}.{day.month}."
+
+
 def test_booking_in_free_text_with_a_correction_is_written_to_the_crm(
-    rasa_server, crm_server
+    rasa_server, crm_server, demo_calendar: DemoCalendar
 ) -> None:
+    day = free_day(crm_server, demo_calendar, "berlin", {10, 11})
     chat = logged_in(rasa_server, "K-100005")
     before = len(appointments(crm_server, "K-100005"))
-    turn = chat.say("Ich brauche einen Termin zum Reifenwechsel am 9.12. um 10 Uhr")
+    turn = chat.say(f"Ich brauche einen Termin zum Reifenwechsel am {said(day)} um 10 Uhr")
     assert "Soll der Termin wieder bei Nordlicht Autohaus Berlin sein?" in turn.text
     assert turn.buttons == ["/affirm", "/deny"]
     summary = chat.say("ja").text
-    assert "Reifenwechsel am 09.12.2026 um 10:00 Uhr bei Nordlicht Autohaus Berlin" in summary
+    shown = format_date(day)
+    assert f"Reifenwechsel am {shown} um 10:00 Uhr bei Nordlicht Autohaus Berlin" in summary
     summary = chat.say("lieber um 11").text
-    assert "am 09.12.2026 um 11:00 Uhr" in summary
+    assert f"am {shown} um 11:00 Uhr" in summary
     booked = chat.say("ja").text
-    assert "Ihr Termin ist gebucht: Reifenwechsel am 09.12.2026 um 11:00 Uhr" in booked
+    assert f"Ihr Termin ist gebucht: Reifenwechsel am {shown} um 11:00 Uhr" in booked
     after = appointments(crm_server, "K-100005")
     assert len(after) == before + 1
-    assert any(a["starts_at"] == "2026-12-09T11:00:00" for a in after)
+    assert any(a["starts_at"] == f"{day.isoformat()}T11:00:00" for a in after)
     assert wait_for(
         lambda: any(e["topic"] == "appointment_booked" for e in crm_history(crm_server, "K-100005"))
     )
@@ -72,23 +99,38 @@ def test_wrong_answers_a_digression_and_stopping_the_booking(rasa_server, crm_se
     assert len(appointments(crm_server, "K-100005")) == before
 
 
-def test_two_customers_for_one_slot_only_one_gets_it(rasa_server, crm_server) -> None:
+def test_two_customers_for_one_slot_only_one_gets_it(
+    rasa_server, crm_server, demo_calendar: DemoCalendar
+) -> None:
+    day = free_day(crm_server, demo_calendar, "koeln", {14})
     first, second = logged_in(rasa_server, "K-100005"), logged_in(rasa_server, "K-100002")
     for chat in (first, second):
-        turn = chat.say("Ich möchte am 10.12. um 14 Uhr einen Termin zur Inspektion in Köln buchen")
-        assert "am 10.12.2026 um 14:00 Uhr bei Nordlicht Autohaus Köln" in turn.text, turn.text
+        turn = chat.say(
+            f"Ich möchte am {said(day)} um 14 Uhr einen Termin zur Inspektion in Köln buchen"
+        )
+        assert f"am {format_date(day)} um 14:00 Uhr bei Nordlicht Autohaus Köln" in turn.text, (
+            turn.text
+        )
     assert "Ihr Termin ist gebucht" in first.say("ja").text
     lost = second.say("ja")
     assert "gerade vergeben" in lost.text
-    assert "10.12.2026 14:00" not in lost.buttons and lost.buttons
+    assert f"{format_date(day)} 14:00" not in lost.buttons and lost.buttons
     assert not [a for a in appointments(crm_server, "K-100002") if a["workshop"]["code"] == "koeln"]
 
 
-def test_cancel_and_reschedule_a_booked_appointment(rasa_server, crm_server) -> None:
+def test_cancel_and_reschedule_a_booked_appointment(
+    rasa_server, crm_server, demo_calendar: DemoCalendar
+) -> None:
+    day = free_day(crm_server, demo_calendar, "berlin", {9, 15})
+    shown = format_date(day)
     booked = httpx.post(
         f"{crm_server.url}/api/crm/customers/K-100005/appointments",
         headers={"Authorization": f"Bearer {CRM_API_TOKEN}"},
-        json={"workshop_code": "berlin", "starts_at": "2026-12-11T09:00", "service": "Ölwechsel"},
+        json={
+            "workshop_code": "berlin",
+            "starts_at": f"{day.isoformat()}T09:00",
+            "service": "Ölwechsel",
+        },
         timeout=10,
     )
     assert booked.status_code == 201, booked.text
@@ -105,15 +147,15 @@ def test_cancel_and_reschedule_a_booked_appointment(rasa_server, crm_server) -> 
 
     chat = logged_in(rasa_server, "K-100005")
     chosen(chat.say("Ich muss meinen Termin verschieben"))
-    turn = chat.say("am 11.12. um 15 Uhr")
-    assert "vom 11.12.2026, 09:00 Uhr, auf den 11.12.2026 um 15:00 Uhr" in turn.text
-    assert f"Ihr Termin {number} ist jetzt am 11.12.2026 um 15:00 Uhr" in chat.say("ja").text
+    turn = chat.say(f"am {said(day)} um 15 Uhr")
+    assert f"vom {shown}, 09:00 Uhr, auf den {shown} um 15:00 Uhr" in turn.text
+    assert f"Ihr Termin {number} ist jetzt am {shown} um 15:00 Uhr" in chat.say("ja").text
 
     turn = chosen(chat.say("Ich möchte einen Termin absagen"))
     assert "wirklich absagen" in turn.text
     assert "bleibt bestehen" in chat.say("nein").text
     chosen(chat.say("Bitte sagen Sie meinen Termin ab"))
-    assert f"Ihr Termin {number} am 11.12.2026 ist abgesagt" in chat.say("ja").text
+    assert f"Ihr Termin {number} am {shown} ist abgesagt" in chat.say("ja").text
     status = {a["appointment_number"]: a["status"] for a in appointments(crm_server, "K-100005")}
     assert status[number] == "cancelled"
 
@@ -126,11 +168,14 @@ def test_a_car_ready_for_pick_up_is_announced_with_the_opening_hours(rasa_server
     assert "Nordlicht Werkstatt Zürich" in text and "Mo-Fr 07:30-18:00, Sa 08:00-12:00" in text
 
 
-def test_service_due_offers_a_booking_that_starts_with_the_service_known(rasa_server) -> None:
+def test_service_due_offers_a_booking_that_starts_with_the_service_known(
+    rasa_server, demo_calendar: DemoCalendar
+) -> None:
     chat = logged_in(rasa_server, "K-100002")
     chat.say("Hallo")
     turn = chat.say("Wann muss mein Auto zum Service?")
-    assert "am 20.12.2026 fällig" in turn.text and turn.buttons == ["/affirm", "/deny"]
+    due = demo_calendar.shown("today+16d")
+    assert f"am {due} fällig" in turn.text and turn.buttons == ["/affirm", "/deny"]
     turn = chat.say("ja")
     assert "Soll der Termin wieder bei Nordlicht Autohaus Köln sein?" in turn.text
     assert "abgebrochen" in chat.say("abbrechen").text

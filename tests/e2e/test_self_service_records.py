@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.self_service.contracts import term_months
 from tests.e2e.chat import Chat, crm_history, customer_token, wait_for
+from tests.support.demo_dates import DemoCalendar
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
 
-def test_order_status_after_verification_names_status_date_and_tracking(rasa_server) -> None:
+def test_order_status_after_verification_names_status_date_and_tracking(
+    rasa_server, demo_calendar: DemoCalendar
+) -> None:
     chat = Chat(rasa_server)
     answer = chat.verify("K-100001", "80331").text
     assert "Guten Tag Frau Schmidt" in answer
-    assert "ist versandt und kommt voraussichtlich am 27.11.2026" in answer
+    delivery = demo_calendar.shown("today+3d")
+    assert f"ist versandt und kommt voraussichtlich am {delivery}" in answer
     assert "Sendungsnummer: 00340434161094042557" in answer
     unknown = chat.say('/order_status{"order_number": "B-20250002"}').text  # K-100002's order
     assert "finde ich in Ihrem Kundenkonto nicht" in unknown and "Vela" not in unknown
 
 
-def test_invoice_reminder_explained_copy_sent_and_recorded(rasa_server, crm_server) -> None:
+def test_invoice_reminder_explained_copy_sent_and_recorded(
+    rasa_server, crm_server, demo_calendar: DemoCalendar
+) -> None:
     chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100003")})
     turn = chat.say("Ich habe eine Mahnung bekommen, was ist da los?")
     assert "Überfällig: Rechnung R-20250201 (Reparatur Kupplung) über 1.245,50 €" in turn.text
-    assert "war am 10.10.2026 fällig" in turn.text
-    assert "am 02.11.2026 eine Zahlungserinnerung" in turn.text
+    assert f"war am {demo_calendar.shown('today-44d')} fällig" in turn.text
+    assert f"am {demo_calendar.shown('today-21d')} eine Zahlungserinnerung" in turn.text
     assert '/invoice_question{"invoice_request": "copy"}' in turn.buttons
     copy = chat.say('/invoice_question{"invoice_request": "copy"}').text
     assert "Kopie der Rechnung R-20250201" in copy and "so***@example.at" in copy
@@ -35,10 +44,12 @@ def test_invoice_reminder_explained_copy_sent_and_recorded(rasa_server, crm_serv
     assert "SEPA-Lastschrift" in payment
 
 
-def test_contract_info_of_the_leasing_contract(rasa_server) -> None:
+def test_contract_info_of_the_leasing_contract(rasa_server, demo_calendar: DemoCalendar) -> None:
     chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100002")})
     text = chat.say("Wann endet mein Leasingvertrag?").text
-    for fact in ["L-77001", "489,00 €", "60 Monate", "31.08.2027", "15.000 km", "zurück"]:
+    months = term_months(date(2022, 9, 1), demo_calendar.day("today+270d"))
+    end = demo_calendar.shown("today+270d")
+    for fact in ["L-77001", "489,00 €", f"{months} Monate", end, "15.000 km", "zurück"]:
         assert fact in text, (fact, text)
 
 

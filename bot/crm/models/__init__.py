@@ -8,6 +8,7 @@ from bot.crm.models.counters import NumberCounter
 from bot.crm.models.customers import Customer, Vehicle
 from bot.crm.models.leads import Lead
 from bot.crm.models.recalls import RecallCampaign, RecallVehicle
+from bot.crm.models.seed_state import SeedAnchor
 from bot.crm.models.workshops import Appointment, OpeningHours, Workshop, WorkshopSlot
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Order",
     "RecallCampaign",
     "RecallVehicle",
+    "SeedAnchor",
     "Vehicle",
     "Workshop",
     "WorkshopSlot",

@@ -1,7 +1,10 @@
 """Fill the CRM: the demo customers exactly, a generated population, calendar slots.
 
-Idempotent: whatever exists already (by customer number, workshop code,
-campaign code, slot time) is left alone, so a second run changes nothing.
+Idempotent on one day: whatever exists already (by customer number, workshop
+code, campaign code, slot time) is left alone, so a second run changes
+nothing. Dates are relative to the day of the seed; a seed on a later day
+moves the demo customers and the generated population along
+(:mod:`bot.crm.seed.moving`), so the demo never goes stale.
 """
 
 from __future__ import annotations
@@ -13,18 +16,17 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import network_today
 from bot.crm import models
 from bot.crm.db import create_session_factory
 from bot.crm.enums import AppointmentStatus
-from bot.crm.seed import demo
+from bot.crm.seed import demo, moving
 from bot.crm.seed.bulk import insert_bundles
 from bot.crm.seed.calendar import ensure_slots, link_appointments_to_slots
 from bot.crm.seed.population import MAX_POPULATION, PopulationGenerator, customer_number
 
-SEED_REFERENCE_DATE = date(2026, 11, 23)
-"""The demo's "today": generated dates are relative to it, so the data never drifts."""
 DEFAULT_POPULATION = 2_000
 DEFAULT_SLOT_WEEKS = 6
 BATCH_SIZE = 500
@@ -42,6 +44,7 @@ class SeedReport:
     generated_customers: int
     slots: int
     seconds: float
+    moved_records: int = 0
 
 
 def seed_database(
@@ -50,7 +53,6 @@ def seed_database(
     population: int = DEFAULT_POPULATION,
     today: date | None = None,
     slot_weeks: int = DEFAULT_SLOT_WEEKS,
-    reference: date = SEED_REFERENCE_DATE,
     progress: Progress | None = None,
 ) -> SeedReport:
     """Seed the (migrated) CRM database.
@@ -58,9 +60,10 @@ def seed_database(
     Args:
         engine: Engine of a database at the newest schema revision.
         population: How many generated customers should exist (0..99,999).
-        today: First day of calendar slots; defaults to today's date.
+        today: The day of loading: demo and generated dates are relative to
+            it, and calendar slots start on it. Defaults to today's date
+            where the customers are (``bot.clock.network_today``).
         slot_weeks: For how many weeks from ``today`` slots are created.
-        reference: The date generated histories are relative to.
         progress: Called with short progress messages.
 
     Returns:
@@ -71,17 +74,19 @@ def seed_database(
         raise ValueError(f"population must be between 0 and {MAX_POPULATION}")
     say = progress or (lambda _message: None)
     started = time.perf_counter()
+    first_day = today or network_today()
     sessions = create_session_factory(engine)
-    data = demo.load_demo_data()
+    data = demo.load_demo_data(first_day)
     with sessions.begin() as session:
         workshops = demo.insert_workshops(session, data.workshops)
         recalls = demo.insert_recalls(session, data.recalls)
+        moved = _move_along(session, "demo", first_day, say, data.customers)
         demo_customers = demo.insert_customers(session, data.customers)
+        moved += _move_along(session, "population", first_day, say)
     say(f"demo data: {workshops} workshops, {recalls} recalls, {demo_customers} customers added")
 
-    generated = _seed_population(sessions, population, reference, say)
+    generated = _seed_population(sessions, population, first_day, say)
 
-    first_day = today or date.today()
     with sessions.begin() as session:
         slots = ensure_slots(session, first_day, slot_weeks * 7)
         link_appointments_to_slots(session, first_day, slot_weeks * 7)
@@ -93,7 +98,28 @@ def seed_database(
         generated_customers=generated,
         slots=slots,
         seconds=time.perf_counter() - started,
+        moved_records=moved,
     )
+
+
+def _move_along(
+    session: Session,
+    part: str,
+    today: date,
+    say: Progress,
+    demo_customers: list[demo.CustomerRecord] | None = None,
+) -> int:
+    """Bring part ``part`` of the stored seed to ``today``; return how many records moved."""
+    since = moving.read_anchor(session, part)
+    moved = 0
+    if since is not None and since != today:
+        if demo_customers is not None:
+            moved = moving.move_demo_customers(session, demo_customers)
+        else:
+            moved = moving.shift_population(session, since, today)
+        say(f"{part}: {moved} records moved from {since:%d.%m.%Y} to {today:%d.%m.%Y}")
+    moving.write_anchor(session, part, today)
+    return moved
 
 
 def _seed_population(
@@ -136,7 +162,6 @@ def _seed_population(
 
 __all__ = [
     "DEFAULT_POPULATION",
-    "SEED_REFERENCE_DATE",
     "SeedReport",
     "seed_database",
 ]

@@ -1,7 +1,10 @@
 """The demo records: format of ``seed_data/demo_customers.yml`` and its loading.
 
 The file is validated against the models below before anything is written,
-so a typo in the demo data fails the seed with a clear message.
+so a typo in the demo data fails the seed with a clear message. Its dates of
+the customers' current situation are relative to the day of loading
+(:mod:`bot.crm.seed.relative_dates`); :func:`move_demo_dates` brings stored
+demo customers to a later day.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bot.crm.enums import (
     Tier,
 )
 from bot.crm.identifiers import normalize_plate
+from bot.crm.seed.relative_dates import resolve_tree
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "seed_data" / "demo_customers.yml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -186,11 +190,11 @@ class DemoData(_Record):
     customers: list[CustomerRecord]
 
 
-def load_demo_data(path: Path = DEMO_FILE) -> DemoData:
-    """Read and validate the demo file."""
+def load_demo_data(today: date, path: Path = DEMO_FILE) -> DemoData:
+    """Read and validate the demo file, its relative dates resolved against ``today``."""
     with path.open(encoding="utf-8") as stream:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return DemoData.parse_obj(yaml.load(stream, Loader=loader))
+        return DemoData.parse_obj(resolve_tree(yaml.load(stream, Loader=loader), today))
 
 
 def parse_span(span: str) -> tuple[time, time]:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import NETWORK_TIMEZONE, Clock, system_clock
 from bot.crm.db import create_session_factory
 from bot.crm.enums import Channel
 from bot.crm.errors import (
@@ -23,17 +23,6 @@ from bot.crm.errors import (
 )
 from bot.crm.identifiers import normalize_customer_number
 from bot.crm.models import Customer, Interaction, Workshop
-
-Clock = Callable[[], datetime]
-"""Returns the current time, timezone-aware."""
-
-NETWORK_TIMEZONE = ZoneInfo("Europe/Berlin")
-"""Wall-clock time of every workshop (DE, AT and CH share it)."""
-
-
-def system_clock() -> datetime:
-    """Return the current time in UTC."""
-    return datetime.now(timezone.utc)
 
 
 def as_naive_utc(moment: datetime) -> datetime:

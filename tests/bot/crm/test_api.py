@@ -143,7 +143,7 @@ async def test_unknown_records_give_404(api: httpx.AsyncClient, path: str, error
 
 
 async def test_taken_slot_gives_409(api: httpx.AsyncClient) -> None:
-    body = {"workshop_code": "muenchen-mitte", "starts_at": "2026-12-03T09:00:00", "service": "x"}
+    body = {"workshop_code": "muenchen-mitte", "starts_at": "2026-12-02T09:00:00", "service": "x"}
     response = await api.post("/api/crm/customers/K-100002/appointments", headers=AUTH, json=body)
     assert (response.status_code, response.json()["error"]) == (409, "SlotUnavailable")
 

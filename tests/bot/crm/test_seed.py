@@ -78,7 +78,7 @@ def test_workshops_and_their_hours_are_seeded(crm_service: CRMService) -> None:
 
 def test_structured_hours_match_the_display_string() -> None:
     names = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"]
-    for workshop in load_demo_data().workshops:
+    for workshop in load_demo_data(date(2026, 11, 23)).workshops:
         spans: dict[str, list[str]] = {}
         for day, span in workshop.opening_hours.items():
             spans.setdefault(span, []).append(
@@ -91,7 +91,7 @@ def test_structured_hours_match_the_display_string() -> None:
 
 
 def test_demo_appointment_holds_its_slot(crm_service: CRMService) -> None:
-    free = crm_service.free_slots("muenchen-mitte", date(2026, 12, 3), days=1)
+    free = crm_service.free_slots("muenchen-mitte", date(2026, 12, 2), days=1)
     starts = [slot.starts_at.strftime("%H:%M") for slot in free]
     assert starts == [
         "08:00",

@@ -1,11 +1,23 @@
-"""The demo records are in the CRM exactly as the product's demo spec lists them."""
+"""The demo records are in the CRM exactly as the product's demo spec lists them.
+
+The spec's current dates are relative to the day of loading ("today+3d",
+"workday(today+9d)"); these tests seed on the fixed day ``TODAY`` and write
+the expected dates the way the spec does.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from bot.crm.seed.relative_dates import first_workday as workday
 from bot.crm.service import CRMService
+from tests.bot.crm.conftest import TODAY
+
+
+def days(offset: int) -> date:
+    """The spec's ``today+<offset>d`` on the day the test CRM was seeded."""
+    return TODAY + timedelta(days=offset)
 
 
 def test_anna_schmidt_is_seeded_exactly(crm_service: CRMService) -> None:
@@ -31,7 +43,7 @@ def test_anna_schmidt_is_seeded_exactly(crm_service: CRMService) -> None:
         "plate": "M-AS 2004",
         "first_registration": date(2021, 5, 10),
         "mileage_km": 48210,
-        "next_service_due": date(2027, 1, 15),
+        "next_service_due": days(42),
     }
     [order] = profile.orders
     assert (order.order_number, order.kind.value, order.item, order.status.value) == (
@@ -41,7 +53,7 @@ def test_anna_schmidt_is_seeded_exactly(crm_service: CRMService) -> None:
         "shipped",
     )
     assert (order.expected_delivery, order.carrier_tracking) == (
-        date(2026, 11, 27),
+        days(3),
         "00340434161094042557",
     )
     [invoice] = profile.invoices
@@ -51,15 +63,15 @@ def test_anna_schmidt_is_seeded_exactly(crm_service: CRMService) -> None:
         "open",
     )
     assert (invoice.issued_on, invoice.due_on, invoice.reminder_sent_on, invoice.subject) == (
-        date(2026, 11, 5),
-        date(2026, 12, 5),
+        days(-18),
+        days(12),
         None,
         "Inspektion Aurora Touring",
     )
     [appointment] = profile.appointments
     assert (appointment.appointment_number, appointment.starts_at) == (
         "T-5001",
-        datetime(2026, 12, 3, 9, 0),
+        datetime.combine(workday(days(9)), time(9, 0)),
     )
     assert (appointment.workshop.name, appointment.service, appointment.status.value) == (
         "Nordlicht Werkstatt München-Mitte",
@@ -74,7 +86,7 @@ def test_anna_schmidt_is_seeded_exactly(crm_service: CRMService) -> None:
     assert history == [
         (date(2004, 3, 15), "dealership", "Erstkauf Nordlicht Kombi"),
         (date(2021, 5, 10), "dealership", "Kauf Aurora Touring"),
-        (date(2026, 11, 5), "workshop", "Inspektion durchgeführt"),
+        (days(-18), "workshop", "Inspektion durchgeführt"),
     ]
     assert (
         profile.preferred_workshop is not None
@@ -109,7 +121,7 @@ def test_mehmet_yilmaz_is_seeded_exactly(crm_service: CRMService) -> None:
         "K-MY 812",
         date(2022, 9, 1),
     )
-    assert (vehicle.mileage_km, vehicle.next_service_due) == (61500, date(2026, 12, 20))
+    assert (vehicle.mileage_km, vehicle.next_service_due) == (61500, days(16))
     [order] = profile.orders
     assert (
         order.order_number,
@@ -117,7 +129,7 @@ def test_mehmet_yilmaz_is_seeded_exactly(crm_service: CRMService) -> None:
         order.item,
         order.status.value,
         order.expected_delivery,
-    ) == ("B-20250002", "vehicle", "Vela e Long Range", "in_production", date(2027, 2, 14))
+    ) == ("B-20250002", "vehicle", "Vela e Long Range", "in_production", days(82))
     [contract] = profile.contracts
     assert contract.dict() == {
         "contract_number": "L-77001",
@@ -125,7 +137,7 @@ def test_mehmet_yilmaz_is_seeded_exactly(crm_service: CRMService) -> None:
         "vehicle_vin": "WNL0VEL0E2022B002",
         "monthly_rate_eur": Decimal("489.00"),
         "start_date": date(2022, 9, 1),
-        "end_date": date(2027, 8, 31),
+        "end_date": days(270),
         "mileage_allowance_km_per_year": 15000,
     }
     assert contract.kind.value == "leasing"
@@ -136,14 +148,14 @@ def test_mehmet_yilmaz_is_seeded_exactly(crm_service: CRMService) -> None:
         case.kind.value,
         case.status.value,
         case.opened_at.date(),
-    ) == ("C-9001", "Ladekabel defekt", "warranty", "open", date(2026, 11, 18))
+    ) == ("C-9001", "Ladekabel defekt", "warranty", "open", days(-5))
     history = [
         (i.occurred_at.date(), i.channel.value, i.summary, i.case_number)
         for i in reversed(profile.recent_interactions)
     ]
     assert history == [
         (date(2022, 8, 1), "website", "Leasinganfrage Vela e", None),
-        (date(2026, 11, 18), "phone", "Meldung Ladekabel defekt, Fall C-9001 eröffnet", "C-9001"),
+        (days(-5), "phone", "Meldung Ladekabel defekt, Fall C-9001 eröffnet", "C-9001"),
     ]
     assert profile.invoices == [] and profile.appointments == []
 
@@ -172,7 +184,7 @@ def test_sophie_wagner_is_seeded_exactly_with_the_recall(crm_service: CRMService
         "W-12345A",
         date(2019, 4, 2),
     )
-    assert (vehicle.mileage_km, vehicle.next_service_due) == (90300, date(2026, 10, 1))
+    assert (vehicle.mileage_km, vehicle.next_service_due) == (90300, days(-53))
     [invoice] = profile.invoices
     assert (invoice.invoice_number, invoice.amount_eur, invoice.status.value) == (
         "R-20250201",
@@ -180,9 +192,9 @@ def test_sophie_wagner_is_seeded_exactly_with_the_recall(crm_service: CRMService
         "overdue",
     )
     assert (invoice.issued_on, invoice.due_on, invoice.reminder_sent_on, invoice.subject) == (
-        date(2026, 9, 10),
-        date(2026, 10, 10),
-        date(2026, 11, 2),
+        days(-74),
+        days(-44),
+        days(-21),
         "Reparatur Kupplung",
     )
     [recall] = profile.recalls
@@ -219,11 +231,11 @@ def test_lukas_meier_is_seeded_exactly(crm_service: CRMService) -> None:
         "ZH 123456",
         date(2024, 1, 15),
     )
-    assert (vehicle.mileage_km, vehicle.next_service_due) == (21000, date(2027, 1, 15))
+    assert (vehicle.mileage_km, vehicle.next_service_due) == (21000, days(42))
     [appointment] = profile.appointments
     assert (appointment.appointment_number, appointment.starts_at, appointment.workshop.name) == (
         "T-5004",
-        datetime(2026, 11, 23, 8, 0),
+        datetime.combine(days(0), time(8, 0)),
         "Nordlicht Werkstatt Zürich",
     )
     assert (appointment.service, appointment.status.value) == (
@@ -235,7 +247,7 @@ def test_lukas_meier_is_seeded_exactly(crm_service: CRMService) -> None:
         for c in profile.cases
     ]
     assert cases == [
-        ("C-8950", "Geräusch Fahrwerk erneut", "complaint", "closed", date(2026, 9, 14)),
+        ("C-8950", "Geräusch Fahrwerk erneut", "complaint", "closed", days(-70)),
         ("C-8801", "Geräusch Fahrwerk", "complaint", "closed", date(2026, 6, 2)),
     ]
 
@@ -256,7 +268,7 @@ def test_julia_becker_is_seeded_exactly(crm_service: CRMService) -> None:
         "Berlin",
         "DE",
     )
-    assert (customer.customer_since, customer.tier.value) == (date(2026, 10, 1), "Standard")
+    assert (customer.customer_since, customer.tier.value) == (days(-64), "Standard")
     assert profile.vehicles == [] and profile.cases == [] and profile.invoices == []
     [order] = profile.orders
     assert (

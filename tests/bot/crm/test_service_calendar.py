@@ -146,9 +146,9 @@ def test_rescheduling_to_another_workshop_and_back(crm_service: CRMService) -> N
         schemas.AppointmentReschedule(starts_at=datetime(2026, 12, 4, 14), workshop_code="koeln"),
     )
     assert (moved.workshop.code, moved.starts_at) == ("koeln", datetime(2026, 12, 4, 14))
-    assert 9 in free_hours(crm_service, "muenchen-mitte", date(2026, 12, 3))
+    assert 9 in free_hours(crm_service, "muenchen-mitte", date(2026, 12, 2))
     [entry] = crm_service.list_interactions("K-100001", limit=1)
-    assert entry.topic == "appointment_rescheduled" and "03.12.2026 09:00" in entry.summary
+    assert entry.topic == "appointment_rescheduled" and "02.12.2026 09:00" in entry.summary
 
 
 def test_rescheduling_to_a_taken_slot_keeps_the_old_one(crm_service: CRMService) -> None:
@@ -170,7 +170,7 @@ def test_cancelling_frees_the_slot(crm_service: CRMService) -> None:
         "K-100001", "T-5001", schemas.AppointmentCancellation(reason="Urlaub")
     )
     assert cancelled.status.value == "cancelled"
-    assert 9 in free_hours(crm_service, "muenchen-mitte", date(2026, 12, 3))
+    assert 9 in free_hours(crm_service, "muenchen-mitte", date(2026, 12, 2))
     [entry] = crm_service.list_interactions("K-100001", limit=1)
     assert entry.summary == "Termin T-5001 storniert (Urlaub)"
     with pytest.raises(AppointmentNotChangeable):
