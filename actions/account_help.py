@@ -8,10 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.turn_errors import TurnGuard
 from bot.self_service.account import read_account_topic
 
 
-class ActionAccountHelp(Action):
+class ActionAccountHelp(TurnGuard, Action):
     """Answer the account question, or ask which one it is (buttons)."""
 
     def name(self) -> str:

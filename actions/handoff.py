@@ -22,6 +22,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import CUSTOMER_NUMBER, IDENTITY_CLAIM, VERIFICATION_FAILURES, identity
+from actions.turn_errors import TurnGuard
 from bot.escalation.client import EscalationClient, EscalationUnavailable
 from bot.escalation.frustration import frustrated_recently
 from bot.escalation.reasons import DEFAULT_REASON, REASONS
@@ -96,7 +97,7 @@ def tell_what_happens_next(dispatcher: CollectingDispatcher, receipt: IntakeRece
         )
 
 
-class ActionRequestHuman(Action):
+class ActionRequestHuman(TurnGuard, Action):
     """Create the escalation and tell the customer what happens next."""
 
     def __init__(self, client: EscalationClient | None = None) -> None:
@@ -128,7 +129,7 @@ class ActionRequestHuman(Action):
             logger.error("Escalation not recorded by the action (the sweeper will): %s", error)
             dispatcher.utter_message(response="utter_handoff_recorded")
             return events
-        logger.info("Escalation %s (%s) for %s", receipt.escalation_id, reason, tracker.sender_id)
+        logger.info("Escalation %s (%s) recorded", receipt.escalation_id, reason)
         tell_what_happens_next(dispatcher, receipt)
         return events
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from actions.turn_errors import TurnGuard
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
 from bot.clock import Clock, network_now, network_today, system_clock
 from bot.conversation_log import ConversationLog
@@ -134,8 +135,11 @@ def default_services() -> Services:
     )
 
 
-class UsesServices:
+class UsesServices(TurnGuard):
     """Mixin for actions that take their :class:`Services` in the constructor.
+
+    Every such action is guarded (:class:`actions.turn_errors.TurnGuard`): an
+    exception in it is answered politely and logged.
 
     Args:
         services: The collaborators; the action server's defaults when None.

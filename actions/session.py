@@ -50,7 +50,7 @@ class ActionSessionStart(UsesServices, Action):
         conversation_id = conversation_id_for(tracker.sender_id, started)
         number = customer_number_from_token(metadata, self.services.token_secret)
         if number is not None:
-            logger.info("Conversation %s: customer verified by token", conversation_id)
+            logger.info("Customer verified by token at session start")
             events += slots.verified_events(tracker.sender_id, number, slots.BY_TOKEN)
             channel = channel_for(metadata.get("channel"))
             events += log_topic(
@@ -91,10 +91,10 @@ class ActionCheckCustomerToken(UsesServices, Action):
         if current.verified:
             if current.customer_number != number:
                 logger.warning(
-                    "Conversation %s: ignoring a token for another customer", tracker.sender_id
+                    "Ignoring a customer token for another customer than the verified one"
                 )
             return []
-        logger.info("Conversation %s: customer verified by token", tracker.sender_id)
+        logger.info("Customer verified by token")
         return slots.verified_events(tracker.sender_id, number, slots.BY_TOKEN) + log_topic(
             self.services,
             number,

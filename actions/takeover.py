@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import default_escalation_client
+from actions.turn_errors import TurnGuard
 from bot.escalation.client import EscalationClient, EscalationUnavailable, NoTakeover
 from bot.escalation.schemas import CustomerMessage
 from bot.settings import SettingsError
@@ -26,7 +27,7 @@ AGENT_TAKEOVER = "agent_takeover"
 AGENT_NAME = "agent_name"
 
 
-class ActionForwardToAgent(Action):
+class ActionForwardToAgent(TurnGuard, Action):
     """Add the customer's message to the agent's transcript instead of answering."""
 
     def __init__(self, client: EscalationClient | None = None) -> None:

@@ -21,6 +21,7 @@ from actions.appointments import start_booking
 from actions.appointments_form import changeable
 from actions.journey_support import turn_budget
 from actions.services import Services, UsesServices
+from actions.turn_errors import TurnGuard
 from bot.appointments.offers import vehicle_label
 from bot.budget import within_budget
 from bot.crm.errors import CRMError, CRMValidationError
@@ -174,7 +175,7 @@ class ActionAcceptAppointmentOffer(UsesServices, Action):
         return [SlotSet(form.OFFER, None), *(e for e in events if e.get("event") != "followup")]
 
 
-class ActionDeclineAppointmentOffer(Action):
+class ActionDeclineAppointmentOffer(TurnGuard, Action):
     """No to an offered appointment."""
 
     def name(self) -> str:

@@ -13,9 +13,11 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.history import log_topic
 from actions.services import UsesServices
+from actions.turn_errors import TurnGuard
 from bot.crm.errors import CRMError
 from bot.topics import IDENTIFIED, needs_verification
 from bot.verification import (
+    MAX_ATTEMPTS,
     Answer,
     Outcome,
     attempts_left,
@@ -44,7 +46,7 @@ INTERRUPTIONS = frozenset(
 """Intents whose messages are never read as an answer; rules handle them."""
 
 
-class ActionRememberRequest(Action):
+class ActionRememberRequest(TurnGuard, Action):
     """Remember which personal request the customer made, to continue after verification."""
 
     def name(self) -> str:
@@ -170,8 +172,16 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         if result is None or result.outcome is Outcome.UNAVAILABLE:
             dispatcher.utter_message(response="utter_crm_unavailable")
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+        if result.outcome is Outcome.LOCKED:  # too many failures for this number, anywhere
+            logger.warning("Verification refused: customer number locked after failed attempts")
+            dispatcher.utter_message(response="utter_verification_number_locked")
+            return [
+                *_cleared(),
+                SlotSet(slots.VERIFICATION_FAILURES, MAX_ATTEMPTS),
+                SlotSet(slots.REQUESTED_SLOT, None),
+            ]
         if result.outcome is Outcome.VERIFIED and result.customer_number:
-            logger.info("Conversation %s: customer verified", tracker.sender_id)
+            logger.info("Customer verified")
             return [
                 *slots.verified_events(
                     tracker.sender_id, result.customer_number, slots.BY_POSTAL_CODE
@@ -187,7 +197,7 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
                 SlotSet(slots.REQUESTED_SLOT, None),
             ]
         failures = current.failures + 1
-        logger.info("Conversation %s: verification failed (%d)", tracker.sender_id, failures)
+        logger.info("Verification failed (%d in this conversation)", failures)
         events: list[EventType] = [*_cleared(), SlotSet(slots.VERIFICATION_FAILURES, failures)]
         left = attempts_left(failures)
         if left == 0:
@@ -217,8 +227,14 @@ def _cleared() -> list[EventType]:
     return [SlotSet(slots.CUSTOMER_NUMBER, None), SlotSet(slots.POSTAL_CODE, None)]
 
 
-class ActionAskCustomerNumber(Action):
-    """Ask for the customer number: with the reason the first time, briefly when asking again."""
+class ActionAskCustomerNumber(TurnGuard, Action):
+    """Ask for the customer number, and say what it looks like when the customer struggles.
+
+    The first time with the reason; again after a failed check briefly, with
+    an example; when the customer gave a postal code instead, with thanks
+    for it and what is still missing; from the fourth question in one
+    verification on, with where to find the number and the offer of a human.
+    """
 
     def name(self) -> str:
         """Return the action's name in the domain."""
@@ -231,10 +247,42 @@ class ActionAskCustomerNumber(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Ask; the form has asked before when a slot was requested already."""
-        asked_before = tracker.get_slot(slots.REQUESTED_SLOT) is not None
-        dispatcher.utter_message(
-            response="utter_ask_customer_number_again"
-            if asked_before
-            else "utter_ask_verification_form_customer_number"
-        )
+        dispatcher.utter_message(response=_customer_number_question(tracker))
         return []
+
+
+TROUBLE_AFTER_QUESTIONS = 3
+"""Questions for the customer number (the first included) after which the next offers a human."""
+
+
+def _customer_number_question(tracker: Tracker) -> str:
+    if tracker.get_slot(slots.REQUESTED_SLOT) is None:
+        return "utter_ask_verification_form_customer_number"
+    if _questions_in_this_verification(tracker) >= TROUBLE_AFTER_QUESTIONS:
+        return "utter_ask_customer_number_with_help"
+    if tracker.get_slot(slots.POSTAL_CODE):
+        return "utter_ask_customer_number_after_postal_code"
+    return "utter_ask_customer_number_again"
+
+
+CUSTOMER_NUMBER_QUESTIONS = frozenset(
+    {
+        "utter_ask_verification_form_customer_number",
+        "utter_ask_customer_number_again",
+        "utter_ask_customer_number_after_postal_code",
+        "utter_ask_customer_number_with_help",
+    }
+)
+"""The responses that ask for the customer number."""
+
+
+def _questions_in_this_verification(tracker: Tracker) -> int:
+    """Count the questions for the customer number since the form started."""
+    asked = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "verification_form":
+            break
+        metadata = event.get("metadata") if event.get("event") == "bot" else None
+        if isinstance(metadata, dict) and metadata.get("utter_action") in CUSTOMER_NUMBER_QUESTIONS:
+            asked += 1
+    return asked

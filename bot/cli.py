@@ -14,11 +14,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot import log_privacy
 from bot.settings import Settings, SettingsError, get_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``bot`` command line; return the exit status."""
+    log_privacy.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

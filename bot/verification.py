@@ -4,7 +4,8 @@ The rules of the identity check, free of any dialogue framework:
 
 * what a customer's answer contains (customer number, postal code, a wish
   to stop), whatever the NLU made of it;
-* how many failed attempts a conversation allows;
+* how many failed attempts a conversation allows (the CRM also counts them
+  per customer number across all conversations and locks the number);
 * the check against the CRM, with the CRM's failures translated into an
   outcome, so that an unknown number and a wrong postal code look the same;
 * the customer number a signed customer token vouches for.
@@ -55,6 +56,8 @@ class Outcome(enum.Enum):
     REJECTED = "rejected"
     """Unknown number or wrong postal code: deliberately indistinguishable."""
     UNAVAILABLE = "unavailable"
+    LOCKED = "locked"
+    """Too many failed checks for this customer number, from any conversation: not checked."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,9 @@ async def check_identity(
 
     Returns:
         VERIFIED with the canonical number, REJECTED (unknown number and wrong
-        postal code alike) or UNAVAILABLE when the CRM failed or was too slow.
+        postal code alike), LOCKED when the CRM refuses to check the number
+        after too many failures, or UNAVAILABLE when the CRM failed or was
+        too slow.
 
     """
     try:
@@ -189,6 +194,8 @@ async def check_identity(
         return CheckResult(Outcome.UNAVAILABLE)
     if result.verified and result.customer_number:
         return CheckResult(Outcome.VERIFIED, result.customer_number)
+    if result.locked_until is not None:
+        return CheckResult(Outcome.LOCKED)
     return CheckResult(Outcome.REJECTED)
 
 

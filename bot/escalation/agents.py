@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -12,15 +13,32 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.crm.db import create_session_factory
+from bot.crm.service.attempts import (
+    AGENT_ADDRESS_LIMIT,
+    AGENT_LOGIN_LIMIT,
+    clear_failures,
+    locked_until,
+    record_failure,
+)
 from bot.crm.service.base import Clock, as_naive_utc, system_clock
 from bot.escalation import schemas, views
-from bot.escalation.auth import check_password_rules, hash_password, verify_password
-from bot.escalation.errors import AgentExists
+from bot.escalation.auth import (
+    check_password_rules,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from bot.escalation.errors import AgentExists, LoginThrottled
 from bot.escalation.models import Agent, AuditEntry
 
 SEEN_RESOLUTION = timedelta(seconds=30)
 """Presence is written at most this often per agent."""
-_DUMMY_HASH = hash_password("timing-equaliser")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Return a hash to check unknown usernames against, so they take as long as known ones."""
+    return hash_password("timing-equaliser")
 
 
 class AgentDirectory:
@@ -74,25 +92,59 @@ class AgentDirectory:
         except IntegrityError:
             raise AgentExists(f"an agent named {name!r} exists already") from None
 
-    def authenticate(self, username: str, password: str) -> schemas.AgentRef | None:
-        """Return the agent if the credentials are right (and audit the attempt)."""
+    def authenticate(
+        self, username: str, password: str, client_address: str | None = None
+    ) -> schemas.AgentRef | None:
+        """Return the agent if the credentials are right (and audit the attempt).
+
+        Failures count per account and per client address in the database
+        (:data:`AGENT_LOGIN_LIMIT`, :data:`AGENT_ADDRESS_LIMIT`); while either
+        is locked, no password is checked. A hash made with weaker
+        parameters than today's is replaced on a successful login.
+
+        Raises:
+            LoginThrottled: Too many recent failures for the account or the address.
+
+        """
+        name = username.strip()[:60]
+        limits = [(AGENT_LOGIN_LIMIT, name.lower())]
+        if client_address:
+            limits.append((AGENT_ADDRESS_LIMIT, client_address))
+        with self._writing() as session:
+            now = as_naive_utc(self._clock())
+            until = max(
+                (u for lim, who in limits if (u := locked_until(session, lim, who, now))),
+                default=None,
+            )
+            if until is not None:
+                session.add(
+                    AuditEntry(
+                        occurred_at=now, action="login_throttled", details={"username": name}
+                    )
+                )
+        if until is not None:  # raised after the commit, so the audit entry stays
+            raise LoginThrottled(max(1, int((until - now).total_seconds()) + 1))
         with self._writing() as session:
             agent = session.execute(
-                select(Agent).where(Agent.username == username.strip())
+                select(Agent).where(Agent.username == name)
             ).scalar_one_or_none()
-            ok = verify_password(password, agent.password_hash if agent else _DUMMY_HASH)
+            ok = verify_password(password, agent.password_hash if agent else _dummy_hash())
             ok = ok and agent is not None and agent.active
-            now = as_naive_utc(self._clock())
             session.add(
                 AuditEntry(
                     occurred_at=now,
                     agent_id=agent.id if agent else None,
                     action="login" if ok else "login_failed",
-                    details=None if ok else {"username": username[:60]},
+                    details=None if ok else {"username": name},
                 )
             )
             if not ok or agent is None:
+                for limit, who in limits:
+                    record_failure(session, limit, who, now)
                 return None
+            clear_failures(session, AGENT_LOGIN_LIMIT, name.lower())
+            if needs_rehash(agent.password_hash):
+                agent.password_hash = hash_password(password)
             agent.last_seen_at = now
             return views.agent_ref(agent)
 

@@ -20,7 +20,7 @@ from bot.crm.api import bearer_auth
 from bot.escalation import schemas
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.auth import InvalidToken, issue_agent_token, read_agent_token
-from bot.escalation.errors import EscalationError
+from bot.escalation.errors import EscalationError, LoginThrottled
 from bot.escalation.live_chat import LiveChat
 from bot.settings import Secret
 
@@ -37,8 +37,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def escalation_error_response(_request: Request, error: Exception) -> JSONResponse:
     """Answer an escalation exception with its status and ``{"error", "detail"}``."""
     code = error.status_code if isinstance(error, EscalationError) else 500
+    headers = (
+        {"Retry-After": str(error.retry_after_seconds)}
+        if isinstance(error, LoginThrottled)
+        else None
+    )
     return JSONResponse(
-        status_code=code, content={"error": type(error).__name__, "detail": str(error)}
+        status_code=code,
+        content={"error": type(error).__name__, "detail": str(error)},
+        headers=headers,
     )
 
 
@@ -96,8 +103,9 @@ def escalation_routers(
     auth = APIRouter(prefix="/api/auth", tags=["agent desk"])
 
     @auth.post("/login", summary="Log an agent in", response_model=schemas.TokenResponse)
-    def login(credentials: schemas.LoginRequest) -> schemas.TokenResponse:
-        agent = agents.authenticate(credentials.username, credentials.password)
+    def login(credentials: schemas.LoginRequest, request: Request) -> schemas.TokenResponse:
+        address = request.client.host if request.client else None
+        agent = agents.authenticate(credentials.username, credentials.password, address)
         if agent is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong username or password")
         token = issue_agent_token(

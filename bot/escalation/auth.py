@@ -1,9 +1,15 @@
 """Agents' passwords (scrypt, salted) and signed, expiring bearer tokens (JWT HS256).
 
 Passwords are stored as ``scrypt$n$r$p$<salt hex>$<hash hex>`` and compared
-in constant time. A token names the agent (``sub`` = agent id, ``name`` =
-username) and expires (``exp``); the audience ``nordlicht-agent-desk``
-keeps customer tokens (signed with another secret anyway) out.
+in constant time. The cost follows OWASP's Password Storage Cheat Sheet
+(2023+): N=2^14, r=8, p=5, one of its equivalent scrypt settings, chosen for
+16 MiB of memory per hash instead of 128 MiB with N=2^17, p=1. A hash stored
+with other parameters still verifies (they are part of it) and is replaced
+at the next successful login (:func:`needs_rehash`).
+
+A token names the agent (``sub`` = agent id, ``name`` = username) and
+expires (``exp``); the audience ``nordlicht-agent-desk`` keeps customer
+tokens (signed with another secret anyway) out.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import jwt
 
 ALGORITHM = "HS256"
 AUDIENCE = "nordlicht-agent-desk"
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 5
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 
@@ -65,6 +71,12 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(given, bytes.fromhex(digest))
+
+
+def needs_rehash(stored: str) -> bool:
+    """Tell whether a stored hash was made with other parameters than :func:`hash_password` uses."""
+    parts = stored.split("$")
+    return len(parts) != 6 or parts[:4] != ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P)]
 
 
 def issue_agent_token(agent_id: int, username: str, secret: str, ttl_seconds: int) -> str:

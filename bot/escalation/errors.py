@@ -31,3 +31,18 @@ class TakeoverFailed(EscalationError):
     """Rasa did not accept the takeover, message or hand-back."""
 
     status_code = 502
+
+
+class LoginThrottled(EscalationError):
+    """Too many failed logins for this account or from this address; try again later.
+
+    Attributes:
+        retry_after_seconds: When a new attempt will be checked.
+
+    """
+
+    status_code = 429
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("too many failed logins; try again later")
+        self.retry_after_seconds = retry_after_seconds

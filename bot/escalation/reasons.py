@@ -33,7 +33,10 @@ REASONS: dict[str, tuple[str, Priority]] = {
     "complaint_repeated": ("Wiederholte Reklamation zum selben Thema", Priority.HIGH),
     "invoice_dispute": ("Rechnung wird bestritten", Priority.HIGH),
     "data_privacy_request": ("Datenschutzanfrage (Löschung/Widerspruch)", Priority.NORMAL),
-    "verification_locked": ("Identitätsprüfung dreimal fehlgeschlagen", Priority.HIGH),
+    "verification_locked": (
+        "Identitätsprüfung gesperrt (3 Fehlversuche im Gespräch oder 5 je Kundennummer)",
+        Priority.HIGH,
+    ),
 }
 
 

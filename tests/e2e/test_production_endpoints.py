@@ -167,3 +167,48 @@ def test_conversation_is_stored_locked_published_and_survives_a_restart(
     mine = [e for e in published if e.get("sender_id") == sender]
     assert [e.get("text") for e in mine if e["event"] == "user"] == ["Hallo", "Danke"]
     assert any(e["event"] == "bot" for e in mine)
+
+
+def test_ready_and_no_customer_token_in_postgresql_or_rabbitmq(
+    model_path: Path,
+    production_env: dict[str, str],
+    server_logs: Path,
+    tracker_database,
+    queue_name: str,
+) -> None:
+    """The token logs the customer in for the turn, and is kept nowhere afterwards."""
+    from tests.e2e.chat import customer_token
+
+    token = customer_token("K-100001")
+    sender = f"prod-token-{uuid.uuid4().hex[:8]}"
+    with start_rasa(model_path, production_env, server_logs, "rasa-prod-3") as rasa:
+        ready = httpx.get(f"{rasa.url}/webhooks/health/ready", timeout=10)
+        assert ready.status_code == 200, ready.text
+        assert ready.json() == {
+            "status": "ready",
+            "model": "ok",
+            "tracker_store": "ok",
+            "lock_store": "ok",
+            "event_broker": "ok",
+        }
+        reply = httpx.post(
+            f"{rasa.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "Hallo", "metadata": {"customer_token": token}},
+            timeout=30,
+        )
+        assert "Frau Schmidt" in " ".join(m.get("text", "") for m in reply.json())
+        wait_for_events(queue_name, minimum=3)
+
+    import psycopg2
+
+    _, database = tracker_database
+    with (
+        psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=database) as db,
+        db.cursor() as cur,
+    ):
+        cur.execute("SELECT data FROM events WHERE sender_id = %s", (sender,))
+        stored = " ".join(row[0] for row in cur.fetchall())
+    assert "verified_customer_number" in stored and token not in stored
+    assert '"customer_token":' not in stored  # the key; "customer_token" is also a method
+    published = json.dumps(asyncio.run(drain(queue_name)))
+    assert sender in published and token not in published

@@ -108,3 +108,33 @@ def test_malformed_answers_are_explained(rasa_server) -> None:
     assert "sechs Ziffern" in chat.say("1234567").text
     chat.say("K-100002")
     assert "vier oder fünf Ziffern" in chat.say("PLZ 123").text
+
+
+def test_a_postal_code_given_for_the_number_is_explained_then_a_human_offered(
+    rasa_server,
+) -> None:
+    """No endless "Wie lautet Ihre Kundennummer?": what is missing, then a way out."""
+    chat = Chat(rasa_server)
+    failed = chat.verify("K-100002", "50000")
+    assert NOT_CONFIRMED in failed.text and "beginnt mit K, zum Beispiel K-123456" in failed.text
+    first = chat.say("50667")
+    assert "Postleitzahl habe ich notiert" in first.text
+    assert "beginnt mit K und hat sechs Ziffern" in first.text
+    second = chat.say("50667")
+    assert "verbinde ich Sie gern mit einer Mitarbeiterin" in second.text
+    assert "/request_human" in second.buttons
+    assert chat.slot("verified_customer_number") is None
+    assert "nichts wiederholen" in chat.say("/request_human").text
+
+
+def test_after_the_lock_a_postal_code_typed_again_is_not_asked_about(
+    rasa_server, agent_online
+) -> None:
+    chat = Chat(rasa_server)
+    chat.verify("K-999990", "80331")
+    chat.say("K-999990")
+    chat.say("80331")
+    chat.say("K-999990")
+    assert LOCKED in chat.say("80331").text
+    again = chat.say("80331")
+    assert ASKS_NUMBER not in again.text and "Kundennummer?" not in again.text

@@ -1,5 +1,6 @@
 """The CRM tables (SQLAlchemy 1.4 declarative models, 2.0-style usage)."""
 
+from bot.crm.models.attempts import FailedAttempt
 from bot.crm.models.base import Base
 from bot.crm.models.cases import Case, Interaction
 from bot.crm.models.commerce import Contract, Invoice, Order
@@ -16,6 +17,7 @@ __all__ = [
     "Case",
     "Contract",
     "Customer",
+    "FailedAttempt",
     "Interaction",
     "Invoice",
     "Lead",

@@ -191,6 +191,10 @@ class VerificationResult(Schema):
 
     verified: bool
     customer_number: str | None = Field(None, description="Canonical number when verified.")
+    locked_until: datetime | None = Field(
+        None,
+        description="Set (UTC) when failed checks locked the number; nothing was checked.",
+    )
 
 
 class CaseCreated(Schema):

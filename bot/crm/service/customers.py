@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crm import models, schemas
+from bot.crm.enums import Channel
 from bot.crm.errors import CRMValidationError
 from bot.crm.identifiers import (
     is_valid_postal_code,
@@ -15,6 +16,12 @@ from bot.crm.identifiers import (
     normalize_postal_code,
 )
 from bot.crm.service import mapping
+from bot.crm.service.attempts import (
+    VERIFICATION_LIMIT,
+    clear_failures,
+    locked_until,
+    record_failure,
+)
 from bot.crm.service.base import ServiceBase
 from bot.crm.service.recalls import recalls_for_vehicles
 
@@ -28,41 +35,69 @@ _FIELD_LABELS = {
     "phone": "Telefon",
 }
 _NO_SUCH_POSTAL_CODE = "\0"
+VERIFICATION_LOCKED = "verification_locked"
+"""History topic of the day a customer number's chat verification was locked."""
 
 
 class CustomerOperations(ServiceBase):
     """Verification, profile and contact data of customers."""
 
     def verify_customer(self, customer_number: str, postal_code: str) -> schemas.VerificationResult:
-        """Check a customer number against the postal code on file.
+        """Check a customer number against the postal code on file, within the attempt limit.
 
         The answer is the same for an unknown number and a wrong postal code,
         and both paths do the same comparison, so neither answer nor timing
-        tells whether a number exists.
+        tells whether a number exists. Failures count per customer number in
+        the database (:data:`VERIFICATION_LIMIT`), whichever conversation or
+        channel they come from; a locked number is not checked at all, known
+        or not, until the lock ends. The customer's history records when
+        the lock starts, so an agent sees it.
 
         Args:
             customer_number: Any spelling ("k100001", "100001").
             postal_code: As typed ("80331", "CH-8001").
 
         Returns:
-            ``verified`` and, when verified, the canonical customer number.
+            ``verified`` and, when verified, the canonical customer number;
+            ``locked_until`` when the number is locked.
 
         """
         number = normalize_customer_number(customer_number)
-        stored = _NO_SUCH_POSTAL_CODE
-        if number is not None:
-            with self._reading() as session:
-                found = session.execute(
-                    select(models.Customer.postal_code).where(
-                        models.Customer.customer_number == number
-                    )
+        subject = number or customer_number.strip().upper()
+        now = self._now_utc()
+        with self._writing() as session:
+            until = locked_until(session, VERIFICATION_LIMIT, subject, now)
+            if until is not None:
+                return schemas.VerificationResult(
+                    verified=False, customer_number=None, locked_until=until
+                )
+            customer = None
+            if number is not None:
+                customer = session.execute(
+                    select(models.Customer).where(models.Customer.customer_number == number)
                 ).scalar_one_or_none()
-            stored = found or _NO_SUCH_POSTAL_CODE
-        given = normalize_postal_code(postal_code)
-        verified = hmac.compare_digest(stored.encode(), given.encode())
-        return schemas.VerificationResult(
-            verified=verified, customer_number=number if verified else None
-        )
+            stored = (customer.postal_code if customer else None) or _NO_SUCH_POSTAL_CODE
+            given = normalize_postal_code(postal_code)
+            verified = hmac.compare_digest(stored.encode(), given.encode())
+            if verified:
+                clear_failures(session, VERIFICATION_LIMIT, subject)
+                return schemas.VerificationResult(
+                    verified=True, customer_number=number, locked_until=None
+                )
+            record_failure(session, VERIFICATION_LIMIT, subject, now)
+            until = locked_until(session, VERIFICATION_LIMIT, subject, now)
+            if until is not None and customer is not None:
+                self._log(
+                    session,
+                    customer,
+                    channel=Channel.CHAT,
+                    topic=VERIFICATION_LOCKED,
+                    summary=(
+                        f"Identitätsprüfung im Chat nach {VERIFICATION_LIMIT.max_failures} "
+                        f"Fehlversuchen gesperrt bis {until:%d.%m.%Y %H:%M} Uhr (UTC)"
+                    ),
+                )
+        return schemas.VerificationResult(verified=False, customer_number=None, locked_until=until)
 
     def get_profile(self, customer_number: str) -> schemas.CustomerProfile:
         """Return the customer with vehicles, orders, invoices, contracts and history.

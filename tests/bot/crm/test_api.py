@@ -54,8 +54,8 @@ async def test_verify(api: httpx.AsyncClient) -> None:
         headers=AUTH,
         json={"customer_number": "K-999999", "postal_code": "80331"},
     )
-    assert ok.json() == {"verified": True, "customer_number": "K-100001"}
-    assert wrong.json() == {"verified": False, "customer_number": None}
+    assert ok.json() == {"verified": True, "customer_number": "K-100001", "locked_until": None}
+    assert wrong.json() == {"verified": False, "customer_number": None, "locked_until": None}
 
 
 async def test_profile_and_record_lists(api: httpx.AsyncClient) -> None:

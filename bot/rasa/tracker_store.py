@@ -1,0 +1,170 @@
+"""The SQL tracker store, failing closed, and keeping no customer tokens.
+
+Rasa's ``SQLTrackerStore`` retries forever while the database is down at
+start-up, but swallows a failed ``CREATE TABLE`` and starts without tables;
+afterwards Rasa's fail-safe wrapper turns every failed read into an empty
+conversation and keeps failed writes in memory. :class:`StrictSQLTrackerStore`
+instead:
+
+* waits at most ``startup_timeout`` seconds (endpoint option, default 30)
+  for the database, then stops the Rasa server with an error;
+* creates the tables and checks that they exist before Rasa starts;
+* raises every later failure (``fail_closed``, see
+  :mod:`bot.rasa.fail_closed`): the turn is answered with the technical
+  problem, never from an empty in-memory conversation;
+* stores no customer token: the signed token the website sends with each
+  message (metadata ``customer_token``) is used during the turn and removed
+  from the events before they are written (and published).
+
+In ``endpoints.yml``: ``tracker_store: {type: bot.rasa.tracker_store.StrictSQLTrackerStore,
+dialect: ..., db: ..., url: ...}`` - the options of Rasa's SQL store.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.rasa import fail_closed
+
+logger = logging.getLogger(__name__)
+
+CUSTOMER_TOKEN_KEY = "customer_token"
+"""Metadata key of the signed customer token (see bot.verification)."""
+STARTUP_TIMEOUT_SECONDS = 30.0
+RETRY_PAUSE_SECONDS = 1.0
+
+
+class TrackerStoreUnavailable(ConnectionError):
+    """The conversation database cannot be reached or has no tables."""
+
+
+class StrictSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store without silent fallbacks (see the module docstring).
+
+    Args:
+        domain: The domain.
+        dialect: SQLAlchemy dialect (``sqlite``, ``postgresql``).
+        host: Database host (``url`` in endpoints.yml).
+        port: Database port.
+        db: Database name, or the SQLite file.
+        username: Database user.
+        password: Database password.
+        event_broker: Where events are published.
+        login_db: Database to log in to for creating ``db`` (Rasa's option).
+        query: URL query parameters.
+        startup_timeout: Seconds to wait for the database at start-up.
+        **kwargs: Rasa's further tracker-store options.
+
+    Raises:
+        TrackerStoreUnavailable: The database was not reachable in time, or
+            its tables could not be created.
+
+    """
+
+    fail_closed = True
+
+    def __init__(
+        self,
+        domain: Any = None,
+        dialect: str = "sqlite",
+        host: str | None = None,
+        port: int | None = None,
+        db: str = "rasa.db",
+        username: str | None = None,
+        password: str | None = None,
+        event_broker: Any = None,
+        login_db: str | None = None,
+        query: dict | None = None,
+        startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+        **kwargs: Any,
+    ) -> None:
+        fail_closed.install()
+        url = self.get_db_url(dialect, host, _port(port), db, username, password, login_db, query)
+        self.engine = sa.create_engine(url, **create_engine_kwargs(url))
+        deadline = time.monotonic() + float(startup_timeout)
+        while True:
+            try:
+                if login_db:
+                    self._create_database_and_update_engine(db, url)
+                self.Base.metadata.create_all(self.engine)
+                self.check()
+                break
+            except (sa.exc.SQLAlchemyError, TrackerStoreUnavailable) as error:
+                if time.monotonic() >= deadline:
+                    raise TrackerStoreUnavailable(
+                        f"Tracker store database unavailable after {startup_timeout} s: "
+                        f"{type(error).__name__}: {fail_closed.first_line(error)}"
+                    ) from error
+                logger.warning(
+                    "Tracker store database not ready (%s); retrying", type(error).__name__
+                )
+                time.sleep(RETRY_PAUSE_SECONDS)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    @classmethod
+    def from_endpoint_config(cls, config: EndpointConfig, **kwargs: Any) -> StrictSQLTrackerStore:
+        """Create the store from an endpoint configuration (``url`` is the host)."""
+        return cls(host=config.url, **{**config.kwargs, **kwargs})
+
+    def check(self) -> None:
+        """Check that the database answers and the events table exists.
+
+        Raises:
+            TrackerStoreUnavailable: It does not.
+
+        """
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+                tables = sa.inspect(connection).get_table_names()
+        except sa.exc.SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(
+                f"tracker store database unreachable: {type(error).__name__}"
+            ) from error
+        if self.SQLEvent.__tablename__ not in tables:
+            raise TrackerStoreUnavailable("tracker store database has no events table")
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Write (and publish) the new events, without customer tokens."""
+        await super().save(without_customer_tokens(tracker))
+
+
+def without_customer_tokens(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """Return ``tracker``, or a copy of it whose events carry no customer token."""
+    if not any(_carries_token(event) for event in tracker.events):
+        return tracker
+    clean = copy.deepcopy(tracker)
+    for event in clean.events:
+        metadata = getattr(event, "metadata", None)
+        if isinstance(metadata, dict):
+            metadata.pop(CUSTOMER_TOKEN_KEY, None)
+        if isinstance(event, SlotSet) and isinstance(event.value, dict):
+            event.value.pop(CUSTOMER_TOKEN_KEY, None)
+    return clean
+
+
+def _carries_token(event: Any) -> bool:
+    metadata = getattr(event, "metadata", None)
+    if isinstance(metadata, dict) and CUSTOMER_TOKEN_KEY in metadata:
+        return True
+    return (
+        isinstance(event, SlotSet)
+        and isinstance(event.value, dict)
+        and (CUSTOMER_TOKEN_KEY in event.value)
+    )
+
+
+def _port(port: Any) -> int | None:
+    if port in (None, ""):
+        return None
+    return int(port)
