@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,15 +30,14 @@ _MARK = "__nordlicht_patch__"
 
 
 @dataclass(frozen=True)
-class Patch:
-    """One method of a Rasa class replaced by ours.
+class Pin:
+    """A method of a Rasa class whose exact code a patch relies on.
 
     Attributes:
         module: The module that defines the class.
         owner: The class name.
         name: The method name.
-        source_sha256: SHA-256 of the original method's source (what we read).
-        replacement: The function installed instead.
+        source_sha256: SHA-256 of Rasa's source of the method (what we read).
 
     """
 
@@ -45,7 +45,6 @@ class Patch:
     owner: str
     name: str
     source_sha256: str
-    replacement: Callable[..., Any]
 
     @property
     def target(self) -> str:
@@ -60,6 +59,13 @@ class Patch:
         """Return Rasa's own method (also after :func:`install`)."""
         current = self.owner_class().__dict__[self.name]
         return getattr(current, _MARK, current)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Patch(Pin):
+    """A method of a Rasa class replaced by ours (``replacement``)."""
+
+    replacement: Callable[..., Any]
 
 
 def source_sha256(function: Callable[..., Any]) -> str:
@@ -107,6 +113,106 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     raise error
 
 
+# --- 2. the SQL tracker store ----------------------------------------------------
+#
+# Every turn Rasa's SQLTrackerStore loads the conversation (retrieve), then on
+# save counts the rows of the latest session again to find the new events,
+# inserts them one ORM object at a time and, with an event broker, loads the
+# whole conversation a second time to find the same new events for the broker.
+# On SQLite it opens a new connection for every session (SQLAlchemy's NullPool)
+# in the default rollback-journal mode, whose commits wait for several fsyncs;
+# the calls are synchronous, so the whole server waits with them.
+#
+# Instead, a tracker that retrieve() loaded (latest session only) remembers how
+# many of its events are stored; save() writes exactly the events after those
+# in one executemany, gives the same events to the broker, and remembers the
+# new count. A tracker without that count (created, or loaded with all
+# sessions) is saved exactly as Rasa does. One process holds a conversation's
+# lock from retrieve to save (Rasa's lock store), which is what Rasa's own
+# count relies on too. SQLite files get pooled connections in WAL mode with
+# synchronous=NORMAL, set on first use (Rasa creates the store before it loads
+# the model, which installs these patches): a crash of the process loses
+# nothing, a power cut can lose the last turns (production runs on PostgreSQL).
+
+_STORED = "_nordlicht_stored_events"
+_TUNED = "_nordlicht_sqlite_tuned"
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _tune_sqlite(store: Any) -> None:
+    """Give a SQLite file store pooled WAL connections, once (Rasa creates the store early)."""
+    if getattr(store, _TUNED, False):
+        return
+    setattr(store, _TUNED, True)
+    engine = store.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    import sqlalchemy as sa
+    from sqlalchemy.orm import sessionmaker
+
+    tuned = sa.create_engine(
+        engine.url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
+    )
+    sa.event.listen(tuned, "connect", _sqlite_pragmas)
+    engine.dispose()
+    store.engine = tuned
+    store.sessionmaker = sessionmaker(bind=tuned)
+
+
+async def _sql_store_retrieve(
+    self: Any, sender_id: str, fetch_events_from_all_sessions: bool
+) -> Any:
+    """Load the tracker as Rasa does and remember how many of its events are stored."""
+    _tune_sqlite(self)
+    tracker = await _original("SQLTrackerStore", "_retrieve")(
+        self, sender_id, fetch_events_from_all_sessions
+    )
+    if tracker is not None and not fetch_events_from_all_sessions:
+        setattr(tracker, _STORED, len(tracker.events))
+    return tracker
+
+
+async def _sql_store_save(self: Any, tracker: Any) -> None:
+    """Store the events after the remembered count in one statement (Rasa's way without it)."""
+    import itertools
+
+    from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+    _tune_sqlite(self)
+    stored = getattr(tracker, _STORED, None)
+    if stored is None:  # a new tracker: Rasa counts what is stored
+        await _original("SQLTrackerStore", "save")(self, tracker)
+        setattr(tracker, _STORED, len(tracker.events))
+        return
+    new_events = list(itertools.islice(tracker.events, stored, None))
+    if self.event_broker is not None:
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+    rows = []
+    for event in new_events:
+        data = event.as_dict()
+        rows.append(
+            {
+                "sender_id": tracker.sender_id,
+                "type_name": event.type_name,
+                "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"),
+                "data": json.dumps(data),
+            }
+        )
+    if rows:
+        with self.session_scope() as session:
+            session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+    setattr(tracker, _STORED, stored + len(rows))
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "rasa.core.actions.action",
@@ -115,7 +221,65 @@ PATCHES: tuple[Patch, ...] = (
         "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42",
         _validate_action_result,
     ),
+    Patch(
+        "rasa.core.tracker_store",
+        "SQLTrackerStore",
+        "_retrieve",
+        "c8adbf6f4b61ddd1124690944ebdf2ebc82d0723bd07c6704caab0b80120a0ef",
+        _sql_store_retrieve,
+    ),
+    Patch(
+        "rasa.core.tracker_store",
+        "SQLTrackerStore",
+        "save",
+        "57165e46eab3de0866e77f03df0bf7fd5eac2c1de617ed431b934c9a4edfeef6",
+        _sql_store_save,
+    ),
 )
+
+RELIED_ON: tuple[Pin, ...] = (
+    # the store's engine and sessionmaker, made before our patches are installed
+    Pin(
+        "rasa.core.tracker_store",
+        "SQLTrackerStore",
+        "__init__",
+        "64e704d159dfa35b86175cccdc9d08b05cbf91b2e0779bccf115671106ad9314",
+    ),
+    # what Rasa's save() counts (the events of the latest session) and how its
+    # retrieve() selects them: our remembered count must mean the same
+    Pin(
+        "rasa.core.tracker_store",
+        "SQLTrackerStore",
+        "_additional_events",
+        "d22f99eb863acb07afee63d9fe3a04ca8464251e67a43eb7d36c2d65ffc1653f",
+    ),
+    Pin(
+        "rasa.core.tracker_store",
+        "SQLTrackerStore",
+        "_event_query",
+        "cd44f7901b860bfd598a813bde17d0d5b0d7bab129feaf76bb2dca87d628625b",
+    ),
+    # how new events reach the event broker
+    Pin(
+        "rasa.core.tracker_store",
+        "TrackerStore",
+        "_stream_new_events",
+        "a3990c70850759b80da1ecac9b2e585fa7c6a0ba6f1f741b401410186fd326e8",
+    ),
+    Pin(
+        "rasa.core.tracker_store",
+        "TrackerStore",
+        "stream_events",
+        "efd3615f5340218a9edb4f386ed208d38f0d413d197eadc8b386d34fc8e4399c",
+    ),
+)
+
+
+def _original(owner: str, name: str) -> Callable[..., Any]:
+    for patch in PATCHES:
+        if patch.owner == owner and patch.name == name:
+            return patch.original()
+    raise KeyError(f"{owner}.{name}")
 
 
 def install() -> None:

@@ -9,13 +9,13 @@ import pytest
 
 import bot.nlu.components  # noqa: F401  (installs the patches, as in every Rasa process)
 from bot import rasa_patches
-from bot.rasa_patches import PATCHES, install, installed, source_sha256
+from bot.rasa_patches import PATCHES, RELIED_ON, install, installed, source_sha256
 
 
-@pytest.mark.parametrize("patch", PATCHES, ids=lambda p: p.target)
-def test_rasa_still_has_the_code_the_patch_was_written_for(patch) -> None:
-    assert source_sha256(patch.original()) == patch.source_sha256, (
-        f"Rasa changed {patch.target}: read the new code, adapt bot/rasa_patches.py, re-pin"
+@pytest.mark.parametrize("pin", PATCHES + RELIED_ON, ids=lambda p: p.target)
+def test_rasa_still_has_the_code_the_patches_were_written_for(pin) -> None:
+    assert source_sha256(pin.original()) == pin.source_sha256, (
+        f"Rasa changed {pin.target}: read the new code, adapt bot/rasa_patches.py, re-pin"
     )
 
 
@@ -72,6 +72,158 @@ def test_a_malformed_action_response_is_rejected_as_rasa_rejects_it(response) ->
     assert ours.value.message.startswith(rasas.value.message)
     assert "Failed to validate Action server response" in ours.value.message
     assert list(ours.value.path) == list(rasas.value.path)
+
+
+# --- 2. the SQL tracker store -------------------------------------------------------
+
+DOMAIN_YAML = """
+version: "3.1"
+intents: [greet, order_status]
+slots:
+  customer_number:
+    type: text
+    mappings: [{type: custom}]
+responses:
+  utter_greet: [{text: "Hallo"}]
+"""
+
+
+class CollectingBroker:
+    """An event broker that keeps what it is given (Rasa calls publish per event)."""
+
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(event)
+
+
+@pytest.fixture
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.from_yaml(DOMAIN_YAML)
+
+
+def sql_store(domain, path, broker=None):
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    return SQLTrackerStore(domain, dialect="sqlite", db=str(path), event_broker=broker)
+
+
+def turn(tracker, domain, text: str, number: str | None = None) -> list:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+    events = [
+        UserUttered(text, {"name": "greet", "confidence": 1.0}),
+        *([SlotSet("customer_number", number)] if number else []),
+        ActionExecuted("utter_greet"),
+        BotUttered("Hallo", metadata={"utter_action": "utter_greet"}),
+        ActionExecuted("action_listen"),
+    ]
+    tracker.update_with_events(events, domain)
+    return events
+
+
+def stored_rows(path) -> list[dict[str, Any]]:
+    import json
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT data FROM events ORDER BY id").fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+async def test_each_turn_stores_exactly_its_new_events_once(domain, tmp_path) -> None:
+    path = tmp_path / "tracker.db"
+    store = sql_store(domain, path)
+    tracker = await store.get_or_create_tracker("c1")  # created: saved Rasa's way
+    for i in range(3):
+        tracker = await store.retrieve("c1")
+        turn(tracker, domain, f"Hallo {i}", number=f"K-10000{i}")
+        await store.save(tracker)
+    assert stored_rows(path) == [e.as_dict() for e in tracker.events]
+    again = await store.retrieve("c1")
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
+    assert again.get_slot("customer_number") == "K-100002"
+
+
+async def test_saving_the_same_tracker_twice_adds_nothing(domain, tmp_path) -> None:
+    path = tmp_path / "tracker.db"
+    store = sql_store(domain, path)
+    await store.get_or_create_tracker("c1")
+    tracker = await store.retrieve("c1")
+    turn(tracker, domain, "Hallo")
+    await store.save(tracker)
+    await store.save(tracker)
+    assert len(stored_rows(path)) == len(tracker.events)
+
+
+async def test_a_new_session_is_stored_and_retrieved_apart_from_the_old_one(
+    domain, tmp_path
+) -> None:
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    path = tmp_path / "tracker.db"
+    store = sql_store(domain, path)
+    await store.get_or_create_tracker("c1")
+    tracker = await store.retrieve("c1")
+    old = turn(tracker, domain, "alte Sitzung")
+    await store.save(tracker)
+    tracker = await store.retrieve("c1")
+    tracker.update_with_events(
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        domain,
+    )
+    new = turn(tracker, domain, "neue Sitzung")
+    await store.save(tracker)
+    assert len(stored_rows(path)) == len(tracker.events)
+    latest = await store.retrieve("c1")
+    texts = [e.text for e in latest.events if getattr(e, "text", None)]
+    assert "neue Sitzung" in texts and "alte Sitzung" not in texts
+    full = await store.retrieve_full_tracker("c1")
+    assert [e.as_dict() for e in full.events] == [e.as_dict() for e in tracker.events]
+    assert old[0].text != new[0].text
+
+
+async def test_two_servers_taking_turns_on_one_conversation_lose_nothing(domain, tmp_path) -> None:
+    path = tmp_path / "tracker.db"
+    stores = [sql_store(domain, path), sql_store(domain, path)]
+    await stores[0].get_or_create_tracker("c1")
+    for i in range(4):
+        store = stores[i % 2]
+        tracker = await store.retrieve("c1")
+        turn(tracker, domain, f"Nachricht {i}")
+        await store.save(tracker)
+    final = await stores[0].retrieve("c1")
+    texts = [e.text for e in final.events if getattr(e, "text", None) and e.type_name == "user"]
+    assert texts == [f"Nachricht {i}" for i in range(4)]
+    assert stored_rows(path) == [e.as_dict() for e in final.events]
+
+
+async def test_the_event_broker_gets_every_new_event_once(domain, tmp_path) -> None:
+    broker = CollectingBroker()
+    store = sql_store(domain, tmp_path / "tracker.db", broker)
+    await store.get_or_create_tracker("c1")
+    tracker = await store.retrieve("c1")
+    turn(tracker, domain, "Hallo")
+    await store.save(tracker)
+    tracker = await store.retrieve("c1")
+    turn(tracker, domain, "Noch was")
+    await store.save(tracker)
+    published = [{k: v for k, v in e.items() if k != "sender_id"} for e in broker.published]
+    assert published == [e.as_dict() for e in tracker.events]
+    assert {e["sender_id"] for e in broker.published} == {"c1"}
+
+
+async def test_sqlite_tracker_files_are_written_in_wal_mode(domain, tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "tracker.db"
+    store = sql_store(domain, path)
+    await store.get_or_create_tracker("c1")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 # --- in a running server -----------------------------------------------------------
