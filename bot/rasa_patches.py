@@ -18,11 +18,13 @@ import hashlib
 import inspect
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from typing import Any
+
+from bot.verification import CUSTOMER_TOKEN_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ class Pin:
 
     Attributes:
         module: The module that defines the class.
-        owner: The class name.
+        owner: The class name ("" for a function of the module).
         name: The method name.
         source_sha256: SHA-256 of Rasa's source of the method (what we read).
 
@@ -48,12 +50,13 @@ class Pin:
 
     @property
     def target(self) -> str:
-        """Return ``module:Class.method``."""
-        return f"{self.module}:{self.owner}.{self.name}"
+        """Return ``module:Class.method`` (``module:function`` without a class)."""
+        return f"{self.module}:{self.owner + '.' if self.owner else ''}{self.name}"
 
-    def owner_class(self) -> type:
-        """Return the Rasa class the method belongs to."""
-        return getattr(import_module(self.module), self.owner)  # type: ignore[no-any-return]
+    def owner_class(self) -> Any:
+        """Return the Rasa class the method belongs to (the module for a function)."""
+        module = import_module(self.module)
+        return getattr(module, self.owner) if self.owner else module
 
     def original(self) -> Callable[..., Any]:
         """Return Rasa's own method (also after :func:`install`)."""
@@ -213,6 +216,85 @@ async def _sql_store_save(self: Any, tracker: Any) -> None:
     setattr(tracker, _STORED, stored + len(rows))
 
 
+# --- 3. round trips to the action server -------------------------------------------
+#
+# Rasa's EndpointConfig opens a new aiohttp session, and with it a new TCP
+# connection (and a host look-up in a thread), for every request to the action
+# server. One session per endpoint and event loop is kept instead; its idle
+# connections are dropped after 2 s, before the action server's Sanic drops
+# them (5 s), so a request never goes out on a connection the server is
+# closing.
+#
+# And the custom slot mapping of ``verified_customer_number`` makes Rasa call
+# ``action_check_customer_token`` after every message, shipping the whole
+# tracker and domain, although the action returns nothing unless the message
+# carries a customer token (bot.verification.customer_number_from_token). The
+# call is skipped for messages without one.
+
+_SESSIONS = "_nordlicht_sessions"
+_KEEPALIVE_SECONDS = 2.0
+_NEEDS_METADATA_KEY = {"action_check_customer_token": CUSTOMER_TOKEN_KEY}
+"""Custom slot-mapping actions that do nothing without this key in the message metadata."""
+
+
+class _KeptSession:
+    """``async with`` around a client session that stays open for the next request."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> Any:
+        return self._session
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+def _endpoint_session(self: Any) -> Any:
+    """Return the endpoint's client session for this event loop (configured as Rasa does)."""
+    import asyncio
+    import weakref
+
+    import aiohttp
+    from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    sessions = self.__dict__.setdefault(_SESSIONS, weakref.WeakKeyDictionary())
+    session = sessions.get(loop)
+    if session is None or session.closed:
+        auth = None
+        if self.basic_auth:
+            auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+        session = aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=_KEEPALIVE_SECONDS),
+        )
+        sessions[loop] = session
+    return _KeptSession(session)
+
+
+async def _execute_custom_action(
+    self: Any,
+    mapping: dict[str, Any],
+    executed_custom_actions: set[str],
+    output_channel: Any,
+    nlg: Any,
+    tracker: Any,
+    domain: Any,
+) -> tuple[list[Any], set[str]]:
+    """Run a custom mapping's action as Rasa does, unless it needs metadata the message lacks."""
+    key = _NEEDS_METADATA_KEY.get(mapping.get("action") or "")
+    if key is not None:
+        metadata = tracker.latest_message.metadata if tracker.latest_message else None
+        if not isinstance(metadata, Mapping) or not metadata.get(key):
+            return [], executed_custom_actions
+    return await _original("ActionExtractSlots", "_execute_custom_action")(  # type: ignore[no-any-return]
+        self, mapping, executed_custom_actions, output_channel, nlg, tracker, domain
+    )
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "rasa.core.actions.action",
@@ -234,6 +316,20 @@ PATCHES: tuple[Patch, ...] = (
         "save",
         "57165e46eab3de0866e77f03df0bf7fd5eac2c1de617ed431b934c9a4edfeef6",
         _sql_store_save,
+    ),
+    Patch(
+        "rasa.utils.endpoints",
+        "EndpointConfig",
+        "session",
+        "e55aa13d9d4fb4bc440ac33b870a97ee162b76dda7ccb6bf68433567475fdffb",
+        _endpoint_session,
+    ),
+    Patch(
+        "rasa.core.actions.action",
+        "ActionExtractSlots",
+        "_execute_custom_action",
+        "a35ee5cc9f5d3152838dd634d5cdcd70c71c473ca5eee1e9e2a74bcca24e9504",
+        _execute_custom_action,
     ),
 )
 
@@ -271,6 +367,19 @@ RELIED_ON: tuple[Pin, ...] = (
         "TrackerStore",
         "stream_events",
         "efd3615f5340218a9edb4f386ed208d38f0d413d197eadc8b386d34fc8e4399c",
+    ),
+    # every use of EndpointConfig.session() is an `async with` around one request
+    Pin(
+        "rasa.utils.endpoints",
+        "EndpointConfig",
+        "request",
+        "ccdb778aed8208e23cde3c3f47eac7fbbbb735dac8f7ef7254d54451c64ad608",
+    ),
+    Pin(
+        "rasa.core.agent",
+        "",
+        "_pull_model_and_fingerprint",
+        "373d0bc12bb9a25c99349a0c9db3f41f43abcfbf00860889a6efaebdd70849a3",
     ),
 )
 

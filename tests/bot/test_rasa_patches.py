@@ -226,6 +226,99 @@ async def test_sqlite_tracker_files_are_written_in_wal_mode(domain, tmp_path) ->
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+# --- 3. round trips to the action server ---------------------------------------------
+
+
+@pytest.fixture
+def action_endpoint_server():
+    """A stand-in action server on a loopback port (own thread) that records who called it."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    calls: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as Sanic
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            calls.append({"action": body["next_action"], "peer": self.client_address})
+            answer = json.dumps({"events": [], "responses": []}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/webhook", calls
+    server.shutdown()
+    server.server_close()
+
+
+async def test_requests_to_an_endpoint_share_one_connection(action_endpoint_server) -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    url, calls = action_endpoint_server
+    endpoint = EndpointConfig(url)
+    for name in ("action_one", "action_two", "action_three"):
+        assert await endpoint.request(json={"next_action": name}, method="post") == {
+            "events": [],
+            "responses": [],
+        }
+    assert [c["action"] for c in calls] == ["action_one", "action_two", "action_three"]
+    assert len({c["peer"] for c in calls}) == 1
+
+
+TOKEN_DOMAIN_YAML = """
+version: "3.1"
+intents: [greet]
+slots:
+  verified_customer_number:
+    type: text
+    mappings:
+      - type: custom
+        action: action_check_customer_token
+actions: [action_check_customer_token]
+"""
+
+
+@pytest.mark.parametrize(
+    ("metadata", "calls_expected"),
+    [(None, 0), ({}, 0), ({"customer_token": ""}, 0), ({"customer_token": "eyJ..."}, 1)],
+)
+async def test_the_token_check_runs_only_for_a_message_with_a_token(
+    action_endpoint_server, metadata, calls_expected
+) -> None:
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    url, calls = action_endpoint_server
+    domain = Domain.from_yaml(TOKEN_DOMAIN_YAML)
+    tracker = DialogueStateTracker.from_events(
+        "c1",
+        [UserUttered("Hallo", {"name": "greet", "confidence": 1.0}, metadata=metadata)],
+        slots=domain.slots,
+    )
+    action = ActionExtractSlots(EndpointConfig(url))
+    events = await action.run(
+        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain
+    )
+    assert events == []
+    assert [c["action"] for c in calls] == ["action_check_customer_token"] * calls_expected
+
+
 # --- in a running server -----------------------------------------------------------
 
 
