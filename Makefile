@@ -113,7 +113,7 @@ nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline 
 bench: install train ## Speed and memory benchmarks
 	$(PY) scripts/bench.py
 
-bench-load: install $(DEV_ENV) train ## Load benchmark, 1/5/20 users, ours beside Rasa's starter bot (about 8 min): reports/load.md
+bench-load: install $(DEV_ENV) train ## Load benchmark, 1/5/20 users, ours beside Rasa's starter bot (about 6 min, not part of test): reports/load.md
 	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
 lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)

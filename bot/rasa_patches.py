@@ -1,15 +1,17 @@
 """Patches of Rasa 3.6 internals that cost time on every turn (issue 14).
 
-Each patch replaces one method of a Rasa class with a version that does the
-same work once instead of on every call. They are installed by
+Each patch replaces one method of a Rasa class with a version that gives the
+same result with less work per turn (measured steps: reports/load.md). They
+are installed by
 :func:`install`, which ``bot.nlu.components`` calls on import: every Rasa
 process that loads or trains our model imports that package (the pipeline
 names its components), whatever its command line (``rasa run`` from the
 Procfile, tests and benchmarks, ``rasa shell``, ``rasa test``).
 
-A patch relies on the exact code it replaces, so each one pins the SHA-256 of
-the original's source; ``tests/bot/test_rasa_patches.py`` fails when a Rasa
-upgrade changes it (re-read the new code, adapt the patch, re-pin).
+A patch relies on the exact code it replaces and on some code around it, so
+each of those pins the SHA-256 of Rasa's source (``PATCHES``, ``RELIED_ON``);
+``tests/bot/test_rasa_patches.py`` fails when a Rasa upgrade changes one of
+them (re-read the new code, adapt the patch, re-pin).
 """
 
 from __future__ import annotations
