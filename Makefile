@@ -30,7 +30,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve browser run shell test lint validate nlu-eval nlu-augment nlu-benchmark bench lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test lint validate nlu-eval nlu-augment nlu-benchmark bench bench-load lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -118,6 +118,9 @@ nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline 
 
 bench: install train ## Speed and memory benchmarks
 	$(PY) scripts/bench.py
+
+bench-load: install $(DEV_ENV) train ## Load benchmark, 1/5/20 users, ours beside Rasa's starter bot (about 6 min, not part of test): reports/load.md
+	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
 lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
 	@set -e; tmp=$$(mktemp -d); py=$$(scripts/find-python310.sh); \

@@ -34,6 +34,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa import fail_closed
+from bot.rasa.patches import carry_stored_count
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,10 @@ class StrictSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Write (and publish) the new events, without customer tokens."""
-        await super().save(without_customer_tokens(tracker))
+        clean = without_customer_tokens(tracker)
+        await super().save(clean)
+        if clean is not tracker:
+            carry_stored_count(clean, tracker)
 
 
 def without_customer_tokens(tracker: DialogueStateTracker) -> DialogueStateTracker:
