@@ -194,6 +194,7 @@ def test_ready_and_no_customer_token_in_postgresql_or_rabbitmq(
         reply = httpx.post(
             f"{rasa.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": "Hallo", "metadata": {"customer_token": token}},
+            headers=REST_AUTH,
             timeout=30,
         )
         assert "Frau Schmidt" in " ".join(m.get("text", "") for m in reply.json())

@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa import fail_closed
 from bot.rasa.tracker_store import StrictSQLTrackerStore, TrackerStoreUnavailable
+from tests.e2e.chat import REST_AUTH
 from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, postgres_server
 from tests.support.processes import (
     PROJECT_ROOT,
@@ -38,7 +39,7 @@ from tests.support.processes import (
     server_environment,
 )
 
-TOKEN = "test-fail-closed-token"
+TOKEN = "test-fail-closed-jwt-secret-0123456789abcdef"
 SORRY = "technisches Problem"
 
 
@@ -164,7 +165,10 @@ def database() -> Iterator[tuple[Any, str]]:
 
 def _say(rasa, message: str, sender: str) -> list[dict[str, Any]]:
     reply = httpx.post(
-        f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=30
+        f"{rasa.url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        headers=REST_AUTH,
+        timeout=30,
     )
     assert reply.status_code == 200
     return list(reply.json())
@@ -183,7 +187,7 @@ def test_a_database_gone_while_running_fails_the_turn_visibly(
     server, name = database
     env = _environment(action_server, RASA_TRACKER_DB_NAME=name)
     with running_rasa(
-        "rasa-fail-closed-db", model_path, port=free_port(), token=TOKEN,
+        "rasa-fail-closed-db", model_path, port=free_port(), jwt_secret=TOKEN,
         endpoints=endpoints, log_dir=server_logs, env=env,
     ) as rasa:  # fmt: skip
         ready = _ready(rasa)
@@ -211,7 +215,7 @@ def test_an_unreachable_lock_store_fails_the_turn_visibly(
     _, name = database
     env = _environment(action_server, RASA_TRACKER_DB_NAME=name, REDIS_PORT=str(free_port()))
     with running_rasa(
-        "rasa-fail-closed-redis", model_path, port=free_port(), token=TOKEN,
+        "rasa-fail-closed-redis", model_path, port=free_port(), jwt_secret=TOKEN,
         endpoints=endpoints, log_dir=server_logs, env=env,
     ) as rasa:  # fmt: skip
         answer = _say(rasa, "Hallo", f"fc-{uuid.uuid4().hex[:8]}")
@@ -234,7 +238,8 @@ def test_rasa_does_not_start_without_its_database_or_broker(
     with log.open("w") as output:
         process = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--model", str(model_path), "--port", str(port),
-             "--enable-api", "--auth-token", TOKEN, "--endpoints", str(endpoints)],
+             "--enable-api", "--jwt-secret", TOKEN, "--jwt-method", "HS256",
+             "--endpoints", str(endpoints)],
             cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
