@@ -24,8 +24,8 @@ from tests.support.processes import (
     free_port,
     rasa_api_auth,
     running_rasa,
-    server_environment,
 )
+from tests.support.production import production_environment
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e, pytest.mark.postgres]
 
@@ -54,23 +54,7 @@ def production_env(
     # one queue per test run, so the test reads only its own events
     config = tmp_path_factory.mktemp("prod") / "endpoints.yml"
     config.write_text(endpoints.replace("nordlicht_events", queue_name))
-    return server_environment(
-        ACTION_SERVER_URL=f"{action_server.url}/webhook",
-        RASA_TRACKER_DB_HOST=PG_HOST,
-        RASA_TRACKER_DB_PORT=str(PG_PORT),
-        RASA_TRACKER_DB_NAME=database,
-        RASA_TRACKER_DB_USER=PG_USER,
-        RASA_TRACKER_DB_PASSWORD="",
-        REDIS_HOST="127.0.0.1",
-        REDIS_PORT="6379",
-        REDIS_LOCK_DB="3",
-        REDIS_PASSWORD="",
-        RABBITMQ_HOST="127.0.0.1",
-        RABBITMQ_PORT="5672",
-        RABBITMQ_USER="guest",
-        RABBITMQ_PASSWORD="guest",
-        ENDPOINTS_FILE=str(config),
-    )
+    return production_environment(action_server.url, database, ENDPOINTS_FILE=str(config))
 
 
 def start_rasa(model_path: Path, env: dict[str, str], logs: Path, name: str):

@@ -30,14 +30,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.rasa import fail_closed
 from bot.rasa.tracker_store import StrictSQLTrackerStore, TrackerStoreUnavailable
 from tests.e2e.chat import REST_AUTH
-from tests.support.postgres import PG_HOST, PG_PORT, PG_USER, postgres_server
+from tests.support.postgres import postgres_server
 from tests.support.processes import (
     PROJECT_ROOT,
     VENV_BIN,
     free_port,
     running_rasa,
-    server_environment,
 )
+from tests.support.production import production_environment
 
 TOKEN = "test-fail-closed-jwt-secret-0123456789abcdef"
 SORRY = "technisches Problem"
@@ -124,24 +124,7 @@ async def test_a_failed_turn_is_answered_and_logged(caplog: pytest.LogCaptureFix
 
 
 def _environment(action_server, **overrides: str) -> dict[str, str]:
-    values = dict(
-        ACTION_SERVER_URL=f"{action_server.url}/webhook",
-        RASA_TRACKER_DB_HOST=PG_HOST,
-        RASA_TRACKER_DB_PORT=str(PG_PORT),
-        RASA_TRACKER_DB_NAME="postgres",
-        RASA_TRACKER_DB_USER=PG_USER,
-        RASA_TRACKER_DB_PASSWORD="",
-        REDIS_HOST="127.0.0.1",
-        REDIS_PORT="6379",
-        REDIS_LOCK_DB="3",
-        REDIS_PASSWORD="",
-        RABBITMQ_HOST="127.0.0.1",
-        RABBITMQ_PORT="5672",
-        RABBITMQ_USER="guest",
-        RABBITMQ_PASSWORD="guest",
-    )
-    values.update(overrides)
-    return server_environment(**values)
+    return production_environment(action_server.url, "postgres", **overrides)
 
 
 @pytest.fixture(scope="module")
