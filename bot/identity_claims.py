@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from bot.settings import MINIMUM_SECRET_LENGTH, Secret, SettingsError
+from bot.settings import Secret, strong_secret
 
 _VERSION = "v1"
 
@@ -36,11 +36,9 @@ class IdentitySigner:
     """
 
     def __init__(self, secret: Secret | None) -> None:
-        if not secret or len(secret.reveal()) < MINIMUM_SECRET_LENGTH:
-            raise SettingsError(
-                "IDENTITY_CLAIM_SECRET must be set to 32 or more characters: the action "
-                "server signs verified identities with it (`make` writes var/dev.env)."
-            )
+        secret = strong_secret(
+            secret, "IDENTITY_CLAIM_SECRET", "the action server signs verified identities with it"
+        )
         self._key = secret.reveal().encode("utf-8")
 
     def __repr__(self) -> str:

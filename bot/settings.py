@@ -30,6 +30,26 @@ DEFAULT_DATABASE_URL = "sqlite:///var/crm.db"
 MINIMUM_SECRET_LENGTH = 32
 
 
+def strong_secret(secret: Secret | None, name: str, purpose: str) -> Secret:
+    """Return ``secret``, or fail loudly when it is missing or shorter than 32 characters.
+
+    Args:
+        secret: The configured value.
+        name: Its environment variable, for the message.
+        purpose: What it is for, e.g. "it signs the agents' login tokens".
+
+    Raises:
+        SettingsError: The secret is missing or too short.
+
+    """
+    if not secret or len(secret.reveal()) < MINIMUM_SECRET_LENGTH:
+        raise SettingsError(
+            f"{name} must be set to {MINIMUM_SECRET_LENGTH} or more characters: {purpose} "
+            "(`make` writes a development value to var/dev.env)."
+        )
+    return secret
+
+
 class SettingsError(RuntimeError):
     """A required setting is missing or malformed."""
 
@@ -146,13 +166,9 @@ class EscalationSettings:
             SettingsError: The secret is missing or shorter than 32 characters.
 
         """
-        secret = self.agent_token_secret
-        if not secret or len(secret.reveal()) < MINIMUM_SECRET_LENGTH:
-            raise SettingsError(
-                "AGENT_TOKEN_SECRET must be set to 32 or more characters: it signs the "
-                "agents' login tokens (`make` writes a development value to var/dev.env)."
-            )
-        return secret
+        return strong_secret(
+            self.agent_token_secret, "AGENT_TOKEN_SECRET", "it signs the agents' login tokens"
+        )
 
     def __repr__(self) -> str:
         return (
@@ -256,14 +272,11 @@ class Settings:
             SettingsError: The token is missing or shorter than 32 characters.
 
         """
-        token = self.action_server_token
-        if not token or len(token.reveal()) < MINIMUM_SECRET_LENGTH:
-            raise SettingsError(
-                "ACTION_SERVER_TOKEN must be set to 32 or more characters: Rasa presents it "
-                "to the action server as a bearer token (`make` writes a development value "
-                "to var/dev.env; endpoints.yml sends it)."
-            )
-        return token
+        return strong_secret(
+            self.action_server_token,
+            "ACTION_SERVER_TOKEN",
+            "Rasa presents it to the action server as a bearer token (endpoints.yml sends it)",
+        )
 
     def __repr__(self) -> str:
         url = make_url(self.crm_database_url).render_as_string(hide_password=True)

@@ -25,8 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.crm.identifiers import normalize_customer_number
-from bot.customer_tokens import MINIMUM_SECRET_LENGTH
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, strong_secret
 from bot.web.demo_site import LOGIN_COOKIE, DemoContent, DemoLogin
 from bot.web.security_headers import page_headers
 from bot.web.static_files import static_router
@@ -63,13 +62,11 @@ def website_router(settings: Settings, *, content: DemoContent | None = None) ->
 
 
 def _demo_site_router(settings: Settings, content: DemoContent) -> APIRouter:
-    secret = settings.customer_token_secret
-    if not secret or len(secret.reveal()) < MINIMUM_SECRET_LENGTH:
-        raise SettingsError(
-            "WEBSITE_DEMO_MODE needs CUSTOMER_TOKEN_SECRET (at least "
-            f"{MINIMUM_SECRET_LENGTH} characters) to sign the demo customers' tokens: set it "
-            "in the environment (`make` writes one to var/dev.env) or turn demo mode off."
-        )
+    secret = strong_secret(
+        settings.customer_token_secret,
+        "CUSTOMER_TOKEN_SECRET",
+        "WEBSITE_DEMO_MODE signs the demo customers' tokens with it (or turn demo mode off)",
+    )
     login = DemoLogin(content.customers, secret)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     headers = page_headers(settings.website_rasa_url)
