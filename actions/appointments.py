@@ -23,17 +23,14 @@ from actions.appointments_form import changeable, workshop_of
 from actions.journey_support import turn_budget
 from actions.services import Services
 from bot.appointments.dates import parse_when
-from bot.appointments.offers import (
-    NO_VEHICLE,
-    appointment_values,
-    vehicle_label,
-)
+from bot.appointments.offers import appointment_values
 from bot.budget import within_budget
 from bot.crm.enums import AppointmentStatus
 from bot.crm.errors import CRMError
 from bot.crm.schemas import Appointment, CustomerProfile, Workshop
 from bot.formatting import format_date
 from bot.time_facts import next_pickup
+from bot.vehicles import NO_VEHICLE, vehicle_label
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from bot.appointments.offers import (
     service_label,
     slot_payload,
     slot_title,
-    vehicle_label,
 )
 from bot.budget import within_budget
 from bot.crm.errors import CRMError
@@ -33,7 +32,7 @@ from bot.crm.schemas import (
     Slot,
 )
 from bot.formatting import format_date, format_time
-from bot.self_service.vehicles import match_vehicle
+from bot.vehicles import match_vehicle, vehicle_label
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -24,10 +24,8 @@ from actions import slots
 from actions.services import UsesServices
 from bot.appointments.dates import When, parse_when, when_from_text
 from bot.appointments.offers import (
-    NO_VEHICLE,
     canonical_service,
     match_appointment,
-    match_vehicle,
     match_workshops,
     moment_from_key,
     same_day_window,
@@ -39,16 +37,16 @@ from bot.budget import within_budget
 from bot.crm.enums import AppointmentStatus
 from bot.crm.errors import CRMError
 from bot.crm.schemas import Appointment, CustomerProfile, Workshop
+from bot.dialogue import responses
+from bot.dialogue.form_policy import corrects, yes_or_no
 from bot.formatting import format_date, format_time
 from bot.time_facts import is_ahead
-from bot.verification import wants_to_stop
+from bot.vehicles import NO_VEHICLE, match_vehicle
 
 logger = logging.getLogger(__name__)
 
 USUAL = "@usual"
 OTHER = "@other"
-_YES = {"ja", "jawohl", "ja bitte", "gern", "gerne", "passt", "ok", "okay", "genau", "richtig"}
-_NO = {"nein", "nee", "ne", "nein danke", "lieber nicht"}
 
 
 class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
@@ -65,13 +63,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         domain: DomainDict,
     ) -> list[EventType]:
         """Stop on request, else extract and validate; a failing CRM ends the form politely."""
-        if form.asked(tracker) is not None and wants_to_stop(form.text_of(tracker)):
-            return self._stop(dispatcher, "utter_appointment_stopped")
+        if form.POLICY.wants_to_stop(slots.turn(tracker)):
+            return self._stop(dispatcher, form.POLICY.stop_response)
         try:
             return await super().run(dispatcher, tracker, domain)
         except CRMError as error:
             logger.warning("Appointment form: CRM unavailable: %s", error)
-            return self._stop(dispatcher, "utter_crm_unavailable")
+            return self._stop(dispatcher, responses.CRM_UNAVAILABLE)
 
     @staticmethod
     def _stop(dispatcher: CollectingDispatcher, response: str) -> list[EventType]:
@@ -110,10 +108,9 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if form.asked(tracker) == form.WORKSHOP:
             if place:
                 return {form.WORKSHOP: place}
-            if intent == "affirm" or _yes(tracker):
-                return {form.WORKSHOP: USUAL}
-            if intent == "deny" or _no(tracker):
-                return {form.WORKSHOP: OTHER}
+            usual = yes_or_no(slots.turn(tracker))
+            if usual is not None:
+                return {form.WORKSHOP: USUAL if usual else OTHER}
             if form.is_answer(tracker) or intent is None:
                 return {form.WORKSHOP: form.text_of(tracker)}
             return {}
@@ -159,13 +156,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         """Yes or no to the summary; a correction instead is read by the other slots."""
         if form.asked(tracker) != form.CONFIRMED or not form.reads_values(tracker):
             return {}
-        if _corrects(tracker, self.services.today()):
+        turn = slots.turn(tracker)
+        names_a_time = not parse_when(turn.text, self.services.today()).empty
+        if corrects(turn, form.VALUE_ENTITIES, names_a_time=names_a_time):
             return {}  # "nein, lieber um 11": the summary is asked again
-        intent = slots.latest_intent(tracker)
-        if intent == "affirm" or _yes(tracker):
-            return {form.CONFIRMED: True}
-        if intent == "deny" or _no(tracker):
-            return {form.CONFIRMED: False}
+        answer = yes_or_no(turn)
+        if answer is not None:
+            return {form.CONFIRMED: answer}
         if form.is_answer(tracker):
             return {form.CONFIRMED: "?"}
         return {}
@@ -244,7 +241,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if value == NO_VEHICLE:
             return {form.VEHICLE: NO_VEHICLE}
         vehicles = (await self._profile(tracker)).vehicles
-        vehicle = match_vehicle(str(value), vehicles)
+        vehicle = match_vehicle(vehicles, text=str(value))
         if vehicle is None:
             dispatcher.utter_message(response="utter_appointment_invalid_vehicle")
             return {form.VEHICLE: None}
@@ -372,24 +369,3 @@ def _with_current_day(when: When, tracker: Tracker) -> When:
     if day is None or (wished and wished.first_day != wished.last_day and not current):
         return when
     return When(first_day=day, last_day=day, at=when.at)
-
-
-def _words(tracker: Tracker) -> str:
-    return form.text_of(tracker).strip().lower().rstrip("!.")
-
-
-def _yes(tracker: Tracker) -> bool:
-    return _words(tracker) in _YES
-
-
-def _no(tracker: Tracker) -> bool:
-    return _words(tracker) in _NO
-
-
-def _corrects(tracker: Tracker, today: date) -> bool:
-    """Tell whether the message changes a value (service, place or time) instead of answering."""
-    return bool(
-        form.entity(tracker, "service_type")
-        or form.entity(tracker, "city")
-        or not parse_when(form.text_of(tracker), today).empty
-    )

@@ -17,7 +17,6 @@ from actions import appointments_slots as form
 from actions import slots
 from actions.services import UsesServices
 from bot.appointments.offers import (
-    NO_VEHICLE,
     appointment_values,
     moment_from_key,
     service_label,
@@ -29,6 +28,7 @@ from bot.crm.schemas import (
     AppointmentCancellation,
     AppointmentReschedule,
 )
+from bot.vehicles import NO_VEHICLE
 
 logger = logging.getLogger(__name__)
 

@@ -23,17 +23,13 @@ from actions.services import Services
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.schemas import CaseCreate, CaseCreated
+from bot.dialogue.slots import HANDOFF_CASE_NUMBER, HANDOFF_REASON
 from bot.self_service.replies import Reply
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-LEAVING = frozenset({"request_human", "breakdown_help", "goodbye"})
-"""Intents that leave any form, never read as an answer (rules handle them)."""
-
-HANDOFF_REASON = "handoff_reason"
-HANDOFF_CASE_NUMBER = "handoff_case_number"
 REQUEST_HUMAN = "action_request_human"
 
 

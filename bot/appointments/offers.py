@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from bot.appointments.dates import When
-from bot.crm.identifiers import normalize_plate, normalize_vin, place_name_keys
-from bot.crm.schemas import Appointment, Slot, Vehicle, Workshop
+from bot.crm.identifiers import place_name_keys
+from bot.crm.schemas import Appointment, Slot, Workshop
 from bot.formatting import format_date, format_time
 
 SERVICE_TYPES: dict[str, str] = {
@@ -33,8 +33,6 @@ OFFERED = 3
 """How many slots are offered at once."""
 SEARCH_DAYS = 14
 """How many days of a workshop's calendar one search looks at."""
-NO_VEHICLE = "none"
-"""Vehicle slot value of a customer with no vehicle on file."""
 
 
 def service_label(service_type: str | None) -> str | None:
@@ -120,25 +118,6 @@ def match_workshops(text: str, workshops: Sequence[Workshop]) -> list[Workshop]:
         if keys & place_name_keys(w.city) or w.city.lower() in lowered or w.code in lowered
     ]
     return named
-
-
-def match_vehicle(text: str, vehicles: Sequence[Vehicle]) -> Vehicle | None:
-    """Return the vehicle a customer's words name: VIN, plate or model."""
-    words = text.strip()
-    vin = normalize_vin(words)
-    plate = normalize_plate(words)
-    for vehicle in vehicles:
-        if vin and vehicle.vin == vin:
-            return vehicle
-        if vehicle.plate and (plate == normalize_plate(vehicle.plate) or vehicle.plate in words):
-            return vehicle
-    models = [v for v in vehicles if v.model.lower() in words.lower()]
-    return models[0] if len(models) == 1 else None
-
-
-def vehicle_label(vehicle: Vehicle) -> str:
-    """How a vehicle is named to its owner: ``Aurora Touring (M-AS 2004)``."""
-    return f"{vehicle.model} ({vehicle.plate})" if vehicle.plate else vehicle.model
 
 
 _APPOINTMENT_NUMBER = re.compile(r"\bT-?\s?(\d{3,7})\b", re.IGNORECASE)

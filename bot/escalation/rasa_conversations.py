@@ -25,13 +25,14 @@ from urllib.parse import quote
 import httpx
 import jwt
 
+from bot.dialogue.slots import AGENT_NAME, AGENT_TAKEOVER
 from bot.escalation.errors import TakeoverFailed
 from bot.settings import EscalationSettings, Secret
 
 logger = logging.getLogger(__name__)
 
-TAKEOVER_SLOT = "agent_takeover"
-AGENT_NAME_SLOT = "agent_name"
+TAKEOVER_SLOT = AGENT_TAKEOVER
+AGENT_NAME_SLOT = AGENT_NAME
 JOINED_NOTICE = "{agent} aus unserem Kundenservice hat den Chat übernommen."
 HANDBACK_NOTICE = "Sie chatten jetzt wieder mit dem digitalen Assistenten von Nordlicht Automobile."
 RASA_API_USER = "nordlicht-bot"

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from bot.crm.enums import ContractKind
 from bot.crm.schemas import Contract, Vehicle
 from bot.formatting import format_date, format_money
-from bot.personalization import vehicle_label
 from bot.self_service.replies import Reply
 from bot.time_facts import has_passed
+from bot.vehicles import vehicle_label
 
 _KIND_NAMES = {
     ContractKind.LEASING: "Leasingvertrag",
