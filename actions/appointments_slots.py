@@ -117,3 +117,9 @@ async def profile_for(
 ) -> CustomerProfile | None:
     """Return the verified customer's profile within the turn's budget (None when the CRM fails)."""
     return await load_profile(services, customer, turn_budget(tracker))
+
+
+async def verified_profile(services: Services, tracker: Tracker) -> CustomerProfile | None:
+    """Return the verified customer's profile (None when nobody is verified or the CRM fails)."""
+    customer = slots.identity(tracker).customer_number
+    return await profile_for(services, tracker, customer) if customer else None

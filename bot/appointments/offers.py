@@ -28,6 +28,8 @@ SERVICE_TYPES: dict[str, str] = {
     "recall": "Rückrufaktion",
 }
 """Canonical service type -> how it is written in the CRM and for customers."""
+DEFAULT_SERVICE = "Werkstatttermin"
+"""The service written to the CRM when the customer named none."""
 
 OFFERED = 3
 """How many slots are offered at once."""
