@@ -142,5 +142,5 @@ lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
 	  $$tmp/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock; \
 	rm -rf $$tmp; echo ">> wrote requirements.lock"
 
-clean: ## Remove trained models, reports and caches (keeps .venv and var/)
-	rm -rf models/*.tar.gz $(SPACY) reports/* .pytest_cache .ruff_cache .mypy_cache results
+clean: ## Remove trained models and caches (keeps .venv, var/ and the committed reports/)
+	rm -rf models/*.tar.gz $(SPACY) .pytest_cache .ruff_cache .mypy_cache results

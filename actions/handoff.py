@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import identity
 from actions.turn_errors import TurnGuard
+from bot.dialogue import responses
 from bot.dialogue.slots import (
     CUSTOMER_NUMBER,
     HANDOFF_CASE_NUMBER,
@@ -65,11 +66,15 @@ def intake_from_tracker(tracker: Tracker, reason: str) -> EscalationIntake:
 
 def tell_what_happens_next(dispatcher: CollectingDispatcher, receipt: IntakeReceipt) -> None:
     """Say the queue position and wait, or the ticket and callback time."""
-    if receipt.mode == "ticket":
+    if receipt.mode == "ticket" and receipt.callback_due_text:
         dispatcher.utter_message(
-            response="utter_handoff_ticket",
+            response=responses.HANDOFF_TICKET,
             ticket_number=receipt.ticket_number,
-            callback_due=receipt.callback_due_text or "zum nächstmöglichen Zeitpunkt",
+            callback_due=receipt.callback_due_text,
+        )
+    elif receipt.mode == "ticket":
+        dispatcher.utter_message(
+            response=responses.HANDOFF_TICKET_SOON, ticket_number=receipt.ticket_number
         )
     elif receipt.queue_position is None:
         dispatcher.utter_message(response="utter_handoff_in_progress")

@@ -15,7 +15,7 @@ from itertools import pairwise
 from bot.appointments.dates import When
 from bot.crm.identifiers import place_name_keys
 from bot.crm.schemas import Appointment, Slot, Workshop
-from bot.formatting import format_date, format_time
+from bot.formatting import format_date, format_moment_short, format_time
 
 SERVICE_TYPES: dict[str, str] = {
     "inspection": "Inspektion",
@@ -140,12 +140,9 @@ def match_appointment(text: str, appointments: Sequence[Appointment]) -> Appoint
     return named[0] if len(named) == 1 else None
 
 
-WEEKDAY_SHORT = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
-
-
 def slot_title(moment: datetime) -> str:
     """Return a slot as a button shows it: ``Di., 24.11.2026, 10:00 Uhr``."""
-    return f"{WEEKDAY_SHORT[moment.weekday()]}, {moment:%d.%m.%Y, %H:%M} Uhr"
+    return format_moment_short(moment)
 
 
 def slot_payload(moment: datetime) -> str:
