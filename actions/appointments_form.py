@@ -64,10 +64,11 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if form.POLICY.wants_to_stop(slots.turn(tracker)):
             return self._stop(dispatcher, form.POLICY.stop_response)
         try:
-            return await super().run(dispatcher, tracker, domain)
+            events: list[EventType] = await super().run(dispatcher, tracker, domain)
         except CRMError as error:
             logger.warning("Appointment form: CRM unavailable: %s", error)
             return self._stop(dispatcher, responses.CRM_UNAVAILABLE)
+        return events
 
     @staticmethod
     def _stop(dispatcher: CollectingDispatcher, response: str) -> list[EventType]:

@@ -94,7 +94,8 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
                 *(SlotSet(name, None) for name in self.FORM_SLOTS),
                 SlotSet(slots.REQUESTED_SLOT, None),
             ]
-        return await super().run(dispatcher, tracker, domain)
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return events
 
     def answer(self, tracker: Tracker, slot: str) -> str | None:
         """Return the message text when it answers the question for ``slot``, else None."""

@@ -18,10 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import appointments_slots as form
 from actions import slots
 from actions.appointments import start_booking
-from actions.appointments_form import changeable
 from actions.journey_support import turn_budget
 from actions.services import Services, UsesServices
 from actions.turn_errors import TurnGuard
+from bot.appointments.journey import changeable
 from bot.budget import within_budget
 from bot.crm.errors import CRMError, CRMValidationError
 from bot.crm.schemas import RecallNotice, Vehicle

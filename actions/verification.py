@@ -87,7 +87,7 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         if POLICY.wants_to_stop(slots.turn(tracker)):
             dispatcher.utter_message(response=POLICY.stop_response)
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
-        events = await super().run(dispatcher, tracker, domain)
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
         number = tracker.get_slot(slots.CUSTOMER_NUMBER)
         postal_code = tracker.get_slot(slots.POSTAL_CODE)
         if number and postal_code:

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_serve(commands: argparse._SubParsersAction) -> None:
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="migrate the CRM, then run the bot service")
     serve.add_argument("--host", help="interface (default: BOT_HOST)")
     serve.add_argument("--port", type=int, help="port (default: BOT_PORT)")
@@ -65,7 +65,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _add_seed(commands: argparse._SubParsersAction) -> None:
+def _add_seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     seed = commands.add_parser("seed", help="migrate and fill the CRM with demo data")
     seed.add_argument(
         "--population", type=int, help="generated customers besides the demo ones (default 2000)"
@@ -103,7 +103,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _add_db(commands: argparse._SubParsersAction) -> None:
+def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="CRM database maintenance")
     actions = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = actions.add_parser("upgrade", help="apply all schema migrations")
@@ -118,7 +118,7 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _add_agents(commands: argparse._SubParsersAction) -> None:
+def _add_agents(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agents = commands.add_parser("agents", help="agent desk accounts")
     actions = agents.add_subparsers(dest="agents_command", required=True, metavar="ACTION")
     create = actions.add_parser(

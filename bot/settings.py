@@ -358,7 +358,8 @@ def _database_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
         if not path.is_absolute():
-            return parsed.set(database=str(PROJECT_ROOT / path)).render_as_string(
+            resolved: str = parsed.set(database=str(PROJECT_ROOT / path)).render_as_string(
                 hide_password=False
             )
+            return resolved
     return url

@@ -29,6 +29,23 @@ from tests.support.processes import (
 )
 from tests.support.requirements import unavailable
 
+MODEL_FIXTURES = frozenset({"model_path", "agent"})
+"""Fixtures that need the trained model: their tests are marked ``model``."""
+SERVER_FIXTURES = frozenset(
+    {"crm_server", "demo_calendar", "action_server", "rasa_server", "rasa_address"}
+)
+"""Fixtures that start servers as subprocesses: their tests are marked ``e2e``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests that need the model or running servers (``make test-unit`` leaves them out)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & MODEL_FIXTURES:
+            item.add_marker(pytest.mark.model)
+        if used & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:

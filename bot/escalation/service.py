@@ -20,8 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.crm.db import create_session_factory
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.escalation import schemas, views
 from bot.escalation.business_hours import german_moment
 from bot.escalation.conversation import read_conversation

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, FastAPI
 
+from bot.clock import Clock, system_clock
 from bot.crm.service import CRMService
-from bot.crm.service.base import Clock, system_clock
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
 from bot.escalation.errors import EscalationError
