@@ -33,6 +33,7 @@ from bot.dialogue.slots import (
 from bot.escalation.client import EscalationClient, EscalationUnavailable
 from bot.escalation.handoff_reason import handoff_reason as decide_handoff_reason
 from bot.escalation.schemas import EscalationIntake, IntakeReceipt
+from bot.escalation.settings import get_escalation_settings
 from bot.settings import SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def default_escalation_client() -> EscalationClient:
     """Return the action server's client of the bot service (built on first use)."""
-    return EscalationClient.from_settings(get_settings())
+    return EscalationClient.from_settings(get_escalation_settings(), get_settings().crm_api_token)
 
 
 def handoff_reason(tracker: Tracker) -> str:

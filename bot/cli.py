@@ -52,10 +52,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.crm.db import upgrade_database
+    from bot.escalation.settings import EscalationSettings
     from bot.web.app import create_app
 
     settings.require_crm_api_token()
-    settings.escalation.require_agent_token_secret()
+    EscalationSettings.from_env().require_agent_token_secret()
     upgrade_database(settings.crm_database_url)
     app = create_app(settings)
     # ws="none": rasa pins websockets 10, which uvicorn's websocket support cannot use.

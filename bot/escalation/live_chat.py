@@ -11,8 +11,8 @@ import logging
 
 from bot.crm.enums import Channel
 from bot.crm.schemas import InteractionCreate
-from bot.crm.service import CRMService
 from bot.escalation import schemas
+from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationConflict, TakeoverFailed
 from bot.escalation.rasa_conversations import RasaConversations, handback_notice, joined_notice
 from bot.escalation.service import EscalationService
@@ -33,7 +33,7 @@ class LiveChat:
     """
 
     def __init__(
-        self, service: EscalationService, rasa: RasaConversations, crm: CRMService
+        self, service: EscalationService, rasa: RasaConversations, crm: CustomerRecords
     ) -> None:
         self.service = service
         self.rasa = rasa

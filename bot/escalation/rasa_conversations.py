@@ -29,7 +29,8 @@ from bot.dialogue.responses import TAKEOVER_HANDED_BACK, TAKEOVER_JOINED
 from bot.dialogue.slots import AGENT_NAME, AGENT_TAKEOVER
 from bot.dialogue.wording import response_text
 from bot.escalation.errors import TakeoverFailed
-from bot.settings import EscalationSettings, Secret
+from bot.escalation.settings import EscalationSettings
+from bot.settings import Secret
 
 logger = logging.getLogger(__name__)
 
