@@ -58,6 +58,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_crm_api_token()
     EscalationSettings.from_env().require_agent_token_secret()
     upgrade_database(settings.crm_database_url)
+    _upgrade_escalations(settings)
     app = create_app(settings)
     # ws="none": rasa pins websockets 10, which uvicorn's websocket support cannot use.
     uvicorn.run(
@@ -89,6 +90,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_crm_engine(settings.crm_database_url)
     try:
         upgrade_database(engine)
+        _upgrade_escalations(settings)
         options = {"population": args.population, "slot_weeks": args.slot_weeks}
         report = seed_database(
             engine,
@@ -115,8 +117,23 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.crm.db import upgrade_database
 
     upgrade_database(settings.crm_database_url)
+    _upgrade_escalations(settings)
     print("db: schema is up to date")
     return 0
+
+
+def _escalation_database_url(settings: Settings) -> str:
+    """Return where the escalation tables live: ESCALATION_DATABASE_URL, else the CRM's database."""
+    from bot.escalation.settings import EscalationSettings
+
+    return EscalationSettings.from_env().database_url or settings.crm_database_url
+
+
+def _upgrade_escalations(settings: Settings) -> None:
+    """Apply the escalation's own migrations (after the CRM's, in a shared database)."""
+    from bot.escalation.db import upgrade_escalation_database
+
+    upgrade_escalation_database(_escalation_database_url(settings))
 
 
 def _add_agents(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -150,9 +167,10 @@ def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
         print(f"bot agents create: {error}", file=sys.stderr)
         return 2
     password = args.password if args.password is not None else _read_password()
-    engine = create_crm_engine(settings.crm_database_url)
+    engine = create_crm_engine(_escalation_database_url(settings))
     try:
-        upgrade_database(engine)
+        upgrade_database(settings.crm_database_url)
+        _upgrade_escalations(settings)
         agent = AgentDirectory(engine).create_agent(
             args.username, password, args.display_name, roles
         )

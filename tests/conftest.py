@@ -17,8 +17,9 @@ from tests.support.processes import IDENTITY_CLAIM_TEST_SECRET
 os.environ.setdefault("IDENTITY_CLAIM_SECRET", IDENTITY_CLAIM_TEST_SECRET)
 # The tests give the escalation intake the CRM's token and database (its defaults);
 # a developer's var/dev.env (exported by make) must not leak into them or their servers.
-for _name in ("ESCALATION_API_TOKEN", "ESCALATION_API_URL", "ESCALATION_DATABASE_URL"):
-    os.environ.pop(_name, None)
+os.environ.pop("ESCALATION_API_TOKEN", None)
+os.environ.pop("ESCALATION_API_URL", None)
+os.environ.pop("ESCALATION_DATABASE_URL", None)
 
 from tests.support.crm_server import CRMServer
 from tests.support.crm_server import seed as seed_crm
