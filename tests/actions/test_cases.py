@@ -86,6 +86,16 @@ async def test_stop_clears_the_form(services, domain) -> None:
     assert values["case_description"] is None and values["requested_slot"] is None
 
 
+async def test_a_long_description_with_a_stop_word_is_an_answer_not_a_stop(
+    services, domain
+) -> None:
+    """The one form policy: "doch nicht" inside a long free-text answer does not stop the form."""
+    text = "Die Klimaanlage kühlt doch nicht mehr richtig, seit zwei Wochen schon"
+    values, dispatcher = await validate(services, domain, "case_description", text, "complaint")
+    assert responses(dispatcher) == []
+    assert values == {"case_description": text}
+
+
 async def submit(services, domain, customer, topic, description, vin="none"):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
