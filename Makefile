@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 
 # Development secrets (random, generated once, gitignored); real env vars win.
 -include $(DEV_ENV)
-export CRM_API_TOKEN RASA_JWT_SECRET ACTION_SERVER_TOKEN REST_CHANNEL_TOKEN \
+export CRM_API_TOKEN ESCALATION_API_TOKEN RASA_JWT_SECRET ACTION_SERVER_TOKEN REST_CHANNEL_TOKEN \
        CUSTOMER_TOKEN_SECRET IDENTITY_CLAIM_SECRET CHAT_SESSION_SECRET AGENT_TOKEN_SECRET FACEBOOK_VERIFY_TOKEN \
        FACEBOOK_APP_SECRET FACEBOOK_PAGE_ACCESS_TOKEN
 
@@ -30,7 +30,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-day lint validate nlu-eval nlu-augment nlu-benchmark bench bench-load lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-augment nlu-benchmark bench bench-load lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -95,6 +95,12 @@ browser: ## Install Debian's Chromium for the browser tests (apt-get, when missi
 test: install $(DEV_ENV) lint validate train browser ## Install, lint, validate, train if needed, run all tests
 	NORDLICHT_MODEL=$(MODEL) $(VENV)/bin/pytest
 
+# The inner loop: no training, no servers, no PostgreSQL, no browser (a few seconds to minutes).
+UNIT_MARKERS := not model and not e2e and not browser and not postgres
+
+test-unit: install ## Fast tests only: no model, no servers, no PostgreSQL, no browser
+	$(VENV)/bin/pytest -m "$(UNIT_MARKERS)" $(TEST_ARGS)
+
 # TensorFlow training hangs under libfaketime: that one (date-free) test is left out.
 DAY_DESELECT := --deselect tests/bot/nlu/test_use_featurizer.py::test_tiny_diet_training_with_the_featurizer_parses_german_messages
 
@@ -142,5 +148,5 @@ lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
 	  $$tmp/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock; \
 	rm -rf $$tmp; echo ">> wrote requirements.lock"
 
-clean: ## Remove trained models, reports and caches (keeps .venv and var/)
-	rm -rf models/*.tar.gz $(SPACY) reports/* .pytest_cache .ruff_cache .mypy_cache results
+clean: ## Remove trained models and caches (keeps .venv, var/ and the committed reports/)
+	rm -rf models/*.tar.gz $(SPACY) .pytest_cache .ruff_cache .mypy_cache results

@@ -1,4 +1,8 @@
-"""The appointment forms' questions: free slots, workshops, vehicles and appointments as buttons."""
+"""The appointment forms' questions: free slots, workshops, vehicles and appointments as buttons.
+
+What to ask is decided in :mod:`bot.appointments.journey`; these actions read
+the records from the CRM and send the question.
+"""
 
 from __future__ import annotations
 
@@ -12,28 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import appointments_slots as form
 from actions import slots
-from actions.appointments_form import changeable, workshop_of
+from actions.journey_support import crm_call, send
 from actions.services import UsesServices
+from bot.appointments import journey
 from bot.appointments.dates import when_from_text
-from bot.appointments.offers import (
-    SEARCH_DAYS,
-    appointment_values,
-    days_after,
-    moment_from_key,
-    pick_slots,
-    search_start,
-    service_label,
-    slot_payload,
-    slot_title,
-    vehicle_label,
-)
-from bot.budget import within_budget
+from bot.appointments.offers import SEARCH_DAYS, days_after, moment_from_key, search_start
 from bot.crm.errors import CRMError
-from bot.crm.schemas import (
-    Slot,
-)
-from bot.formatting import format_date, format_time
-from bot.self_service.vehicles import match_vehicle
+from bot.crm.schemas import Slot
+from bot.dialogue import responses
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +42,10 @@ class ActionAskAppointmentWorkshop(UsesServices, Action):
         if form.said_since_user(tracker, "utter_appointment_choose_workshop"):
             return []
         declined = tracker.get_slot(slots.REQUESTED_SLOT) == form.WORKSHOP
-        usual = None
-        if not declined:
-            customer = slots.identity(tracker).customer_number
-            profile = await form.profile_for(self.services, tracker, customer) if customer else None
-            usual = profile.preferred_workshop if profile else None
-        if usual is None:
-            dispatcher.utter_message(response="utter_ask_appointment_workshop_place")
-        else:
-            dispatcher.utter_message(
-                response="utter_ask_appointment_workshop_usual", workshop_name=usual.name
-            )
+        profile = None if declined else await form.verified_profile(self.services, tracker)
+        send(
+            dispatcher, [journey.workshop_question(profile.preferred_workshop if profile else None)]
+        )
         return []
 
 
@@ -77,14 +60,8 @@ class ActionAskAppointmentVehicle(UsesServices, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Ask with one button per vehicle."""
-        customer = slots.identity(tracker).customer_number
-        profile = await form.profile_for(self.services, tracker, customer) if customer else None
-        vehicles = profile.vehicles if profile else []
-        labels = [vehicle_label(v) for v in vehicles]
-        dispatcher.utter_message(
-            response="utter_ask_appointment_vehicle",
-            buttons=[{"title": label, "payload": label} for label in labels],
-        )
+        profile = await form.verified_profile(self.services, tracker)
+        send(dispatcher, [journey.vehicle_question(profile.vehicles if profile else [])])
         return []
 
 
@@ -104,36 +81,23 @@ class ActionAskAppointmentStart(UsesServices, Action):
         today = self.services.today()
         try:
             free = await self._free(workshop, search_start(wish, today))
-            offered = pick_slots(free, wish)
-            response = "utter_ask_appointment_start_wish" if wish else "utter_ask_appointment_start"
-            if wish and not offered:
-                later = days_after(wish) if wish.first_day else None
+            question = journey.start_question(free, wish)
+            if question is None:
+                later = days_after(wish) if wish and wish.first_day else None
                 if later is not None:
                     free = await self._free(workshop, search_start(later, today))
-                offered = pick_slots(free, None)
-                response = "utter_ask_appointment_start_wish_full"
+                question = journey.start_question_instead(free)
         except CRMError as error:
             logger.warning("Free slots unavailable: %s", error)
-            dispatcher.utter_message(response="utter_crm_unavailable")
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return []
-        if not offered:
-            dispatcher.utter_message(response="utter_appointment_no_free_slots")
-            return []
-        dispatcher.utter_message(
-            response=response,
-            buttons=[
-                {"title": slot_title(slot.starts_at), "payload": slot_payload(slot.starts_at)}
-                for slot in offered
-            ],
-        )
+        send(dispatcher, [question])
         return []
 
     async def _free(self, workshop: Any, first_day: date) -> list[Slot]:
         if not isinstance(workshop, str):
             return []
-        return await within_budget(
-            self.services.crm.free_slots(workshop, first_day, days=SEARCH_DAYS)
-        )
+        return await crm_call(self.services.crm.free_slots(workshop, first_day, days=SEARCH_DAYS))
 
 
 class ActionAskAppointmentNumber(UsesServices, Action):
@@ -147,19 +111,9 @@ class ActionAskAppointmentNumber(UsesServices, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Ask with one button per appointment."""
-        customer = slots.identity(tracker).customer_number
-        profile = await form.profile_for(self.services, tracker, customer) if customer else None
-        booked = changeable(profile, self.services.now()) if profile else []
-        dispatcher.utter_message(
-            response="utter_ask_appointment_number",
-            buttons=[
-                {
-                    "title": f"{a.service}, {format_date(a.starts_at)} {format_time(a.starts_at)}",
-                    "payload": a.appointment_number,
-                }
-                for a in booked
-            ],
-        )
+        profile = await form.verified_profile(self.services, tracker)
+        booked = journey.changeable(profile, self.services.now()) if profile else []
+        send(dispatcher, [journey.appointment_question(booked)])
         return []
 
 
@@ -175,41 +129,28 @@ class ActionAskAppointmentConfirmed(UsesServices, Action):
     ) -> list[EventType]:
         """Ask the form's confirmation question with the values chosen."""
         loop = (tracker.active_loop or {}).get("name")
-        customer = slots.identity(tracker).customer_number
-        profile = await form.profile_for(self.services, tracker, customer) if customer else None
+        profile = await form.verified_profile(self.services, tracker)
         if profile is None:
-            dispatcher.utter_message(response="utter_crm_unavailable")
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return []
         moment = moment_from_key(tracker.get_slot(form.START))
-        when = (
-            {"date": format_date(moment), "time": format_time(moment)} if moment is not None else {}
-        )
-        if loop == form.BOOK_FORM:
-            workshops = await within_budget(self.services.crm.find_workshops())
-            workshop = workshop_of(workshops, tracker.get_slot(form.WORKSHOP))
-            vin = tracker.get_slot(form.VEHICLE)
-            vehicle = match_vehicle(profile.vehicles, vin=vin)
-            dispatcher.utter_message(
-                response="utter_ask_book_appointment_confirmed"
-                if vehicle
-                else "utter_ask_book_appointment_confirmed_no_vehicle",
-                service=service_label(tracker.get_slot(form.SERVICE)) or "",
-                workshop_name=workshop.name if workshop else "",
-                vehicle=vehicle_label(vehicle) if vehicle else "",
-                **when,
-            )
+        if loop != form.BOOK_FORM:
+            number = tracker.get_slot(form.NUMBER)
+            cancel = loop == form.CANCEL_FORM
+            send(dispatcher, [journey.change_summary(profile, number, moment, cancel=cancel)])
             return []
-        number = tracker.get_slot(form.NUMBER)
-        appointment = next(
-            (a for a in profile.appointments if a.appointment_number == number), None
-        )
-        if appointment is None:
-            dispatcher.utter_message(response="utter_appointment_invalid_number")
+        try:
+            workshops = await crm_call(self.services.crm.find_workshops())
+        except CRMError as error:
+            logger.warning("Workshops unavailable: %s", error)
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return []
-        response = (
-            "utter_ask_cancel_appointment_confirmed"
-            if loop == form.CANCEL_FORM
-            else "utter_ask_reschedule_appointment_confirmed"
+        summary = journey.booking_summary(
+            profile,
+            journey.workshop_of(workshops, tracker.get_slot(form.WORKSHOP)),
+            service=tracker.get_slot(form.SERVICE),
+            vin=tracker.get_slot(form.VEHICLE),
+            moment=moment,
         )
-        dispatcher.utter_message(response=response, **appointment_values(appointment), **when)
+        send(dispatcher, [summary])
         return []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,13 +20,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import appointments_slots as form
 from actions import slots
+from actions.journey_support import crm_call
 from actions.services import UsesServices
-from bot.appointments.dates import When, parse_when, when_from_text
+from bot.appointments.dates import When, parse_when, when_from_text, with_day_kept
+from bot.appointments.journey import changeable, mentions_appointment_number, postal_code_in
 from bot.appointments.offers import (
-    NO_VEHICLE,
     canonical_service,
     match_appointment,
-    match_vehicle,
     match_workshops,
     moment_from_key,
     same_day_window,
@@ -35,20 +34,17 @@ from bot.appointments.offers import (
     slot_at,
     slot_key,
 )
-from bot.budget import within_budget
-from bot.crm.enums import AppointmentStatus
 from bot.crm.errors import CRMError
-from bot.crm.schemas import Appointment, CustomerProfile, Workshop
+from bot.crm.schemas import CustomerProfile
+from bot.dialogue import responses
+from bot.dialogue.form_policy import corrects, yes_or_no
 from bot.formatting import format_date, format_time
-from bot.time_facts import is_ahead
-from bot.verification import wants_to_stop
+from bot.vehicles import NO_VEHICLE, match_vehicle
 
 logger = logging.getLogger(__name__)
 
 USUAL = "@usual"
 OTHER = "@other"
-_YES = {"ja", "jawohl", "ja bitte", "gern", "gerne", "passt", "ok", "okay", "genau", "richtig"}
-_NO = {"nein", "nee", "ne", "nein danke", "lieber nicht"}
 
 
 class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
@@ -65,13 +61,14 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         domain: DomainDict,
     ) -> list[EventType]:
         """Stop on request, else extract and validate; a failing CRM ends the form politely."""
-        if form.asked(tracker) is not None and wants_to_stop(form.text_of(tracker)):
-            return self._stop(dispatcher, "utter_appointment_stopped")
+        if form.POLICY.wants_to_stop(slots.turn(tracker)):
+            return self._stop(dispatcher, form.POLICY.stop_response)
         try:
-            return await super().run(dispatcher, tracker, domain)
+            events: list[EventType] = await super().run(dispatcher, tracker, domain)
         except CRMError as error:
             logger.warning("Appointment form: CRM unavailable: %s", error)
-            return self._stop(dispatcher, "utter_crm_unavailable")
+            return self._stop(dispatcher, responses.CRM_UNAVAILABLE)
+        return events
 
     @staticmethod
     def _stop(dispatcher: CollectingDispatcher, response: str) -> list[EventType]:
@@ -110,10 +107,9 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if form.asked(tracker) == form.WORKSHOP:
             if place:
                 return {form.WORKSHOP: place}
-            if intent == "affirm" or _yes(tracker):
-                return {form.WORKSHOP: USUAL}
-            if intent == "deny" or _no(tracker):
-                return {form.WORKSHOP: OTHER}
+            usual = yes_or_no(slots.turn(tracker))
+            if usual is not None:
+                return {form.WORKSHOP: USUAL if usual else OTHER}
             if form.is_answer(tracker) or intent is None:
                 return {form.WORKSHOP: form.text_of(tracker)}
             return {}
@@ -159,13 +155,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         """Yes or no to the summary; a correction instead is read by the other slots."""
         if form.asked(tracker) != form.CONFIRMED or not form.reads_values(tracker):
             return {}
-        if _corrects(tracker, self.services.today()):
+        turn = slots.turn(tracker)
+        names_a_time = not parse_when(turn.text, self.services.today()).empty
+        if corrects(turn, form.VALUE_ENTITIES, names_a_time=names_a_time):
             return {}  # "nein, lieber um 11": the summary is asked again
-        intent = slots.latest_intent(tracker)
-        if intent == "affirm" or _yes(tracker):
-            return {form.CONFIRMED: True}
-        if intent == "deny" or _no(tracker):
-            return {form.CONFIRMED: False}
+        answer = yes_or_no(turn)
+        if answer is not None:
+            return {form.CONFIRMED: answer}
         if form.is_answer(tracker):
             return {form.CONFIRMED: "?"}
         return {}
@@ -176,7 +172,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         """Read the answer to "which appointment?" (number, date or service)."""
         if form.asked(tracker) != form.NUMBER or not form.reads_values(tracker):
             return {}
-        if form.is_answer(tracker) or "T-" in form.text_of(tracker).upper():
+        if form.is_answer(tracker) or mentions_appointment_number(form.text_of(tracker)):
             return {form.NUMBER: form.text_of(tracker)}
         return {}
 
@@ -202,13 +198,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
             usual = (await self._profile(tracker)).preferred_workshop
             return await self._workshop_chosen(tracker, usual.code if usual else None)
         crm = self.services.crm
-        if text.isdigit() and 4 <= len(text) <= 5:
-            nearest = await within_budget(crm.find_workshops(postal_code=text, limit=1))
+        if postal_code_in(text):
+            nearest = await crm_call(crm.find_workshops(postal_code=text, limit=1))
             if nearest:
                 return await self._workshop_chosen(tracker, nearest[0].code)
             dispatcher.utter_message(response="utter_appointment_workshop_not_found", place=text)
             return {form.WORKSHOP: None}
-        found = match_workshops(text, await within_budget(crm.find_workshops()))
+        found = match_workshops(text, await crm_call(crm.find_workshops()))
         if len(found) == 1:
             return await self._workshop_chosen(tracker, found[0].code)
         if found:
@@ -232,7 +228,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         wish = when_from_text(tracker.get_slot(form.PREFERENCE))
         moment = wish.exact if wish else None
         if moment is not None:
-            free = await within_budget(self.services.crm.free_slots(code, moment.date(), days=1))
+            free = await crm_call(self.services.crm.free_slots(code, moment.date(), days=1))
             if slot_at(free, moment) is not None:
                 values.update({form.START: slot_key(moment), form.PREFERENCE: None})
         return values
@@ -244,7 +240,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if value == NO_VEHICLE:
             return {form.VEHICLE: NO_VEHICLE}
         vehicles = (await self._profile(tracker)).vehicles
-        vehicle = match_vehicle(str(value), vehicles)
+        vehicle = match_vehicle(vehicles, text=str(value))
         if vehicle is None:
             dispatcher.utter_message(response="utter_appointment_invalid_vehicle")
             return {form.VEHICLE: None}
@@ -268,7 +264,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         moment = when.exact
         if workshop is None or moment is None:
             return {form.START: None, form.PREFERENCE: when.to_text(), form.CONFIRMED: None}
-        free = await within_budget(
+        free = await crm_call(
             self.services.crm.free_slots(workshop, search_start(when, today), days=1)
         )
         if slot_at(free, moment) is not None:
@@ -345,51 +341,10 @@ class ValidateCancelAppointmentForm(AppointmentFormValidation):
         return super().validate_appointment_confirmed(value, dispatcher, tracker, domain)
 
 
-def changeable(profile: CustomerProfile, now: datetime) -> list[Appointment]:
-    """Return the customer's booked appointments still ahead at ``now``, soonest first."""
-    return sorted(
-        (
-            a
-            for a in profile.appointments
-            if a.status is AppointmentStatus.BOOKED and is_ahead(a.starts_at, now)
-        ),
-        key=lambda a: a.starts_at,
-    )
-
-
-def workshop_of(workshops: list[Workshop], code: str | None) -> Workshop | None:
-    """Return the workshop with ``code`` from a list."""
-    return next((w for w in workshops if w.code == code), None)
-
-
 def _with_current_day(when: When, tracker: Tracker) -> When:
     """Keep the day chosen or wished before for a time alone ("lieber um 11")."""
-    if when.first_day is not None or when.at is None:
-        return when
-    current = moment_from_key(tracker.get_slot(form.START))
-    wished = when_from_text(tracker.get_slot(form.PREFERENCE))
-    day = current.date() if current else (wished.first_day if wished else None)
-    if day is None or (wished and wished.first_day != wished.last_day and not current):
-        return when
-    return When(first_day=day, last_day=day, at=when.at)
-
-
-def _words(tracker: Tracker) -> str:
-    return form.text_of(tracker).strip().lower().rstrip("!.")
-
-
-def _yes(tracker: Tracker) -> bool:
-    return _words(tracker) in _YES
-
-
-def _no(tracker: Tracker) -> bool:
-    return _words(tracker) in _NO
-
-
-def _corrects(tracker: Tracker, today: date) -> bool:
-    """Tell whether the message changes a value (service, place or time) instead of answering."""
-    return bool(
-        form.entity(tracker, "service_type")
-        or form.entity(tracker, "city")
-        or not parse_when(form.text_of(tracker), today).empty
+    return with_day_kept(
+        when,
+        moment_from_key(tracker.get_slot(form.START)),
+        when_from_text(tracker.get_slot(form.PREFERENCE)),
     )

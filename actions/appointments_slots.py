@@ -13,45 +13,58 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions import slots
 from actions.greeting import load_profile
-from actions.journey_support import LEAVING, turn_budget
+from actions.journey_support import turn_budget
 from actions.services import Services
 from bot.crm.schemas import CustomerProfile
+from bot.dialogue import responses
+from bot.dialogue.form_policy import FormPolicy
+from bot.dialogue.intents import APPOINTMENT_ANSWERS
+from bot.dialogue.slots import (
+    APPOINTMENT_CONFIRMED,
+    APPOINTMENT_FORM_SLOTS,
+    APPOINTMENT_NUMBER,
+    APPOINTMENT_OFFER,
+    APPOINTMENT_PREFERENCE,
+    APPOINTMENT_SERVICE,
+    APPOINTMENT_START,
+    APPOINTMENT_VEHICLE,
+    APPOINTMENT_WORKSHOP,
+    BOOK_APPOINTMENT_FORM,
+    CANCEL_APPOINTMENT_FORM,
+    RESCHEDULE_APPOINTMENT_FORM,
+)
 
 logger = logging.getLogger(__name__)
 
-SERVICE = "appointment_service"
-WORKSHOP = "appointment_workshop"
-VEHICLE = "appointment_vehicle"
-START = "appointment_start"
-PREFERENCE = "appointment_preference"
-CONFIRMED = "appointment_confirmed"
-NUMBER = "appointment_number"
-OFFER = "appointment_offer"
+SERVICE = APPOINTMENT_SERVICE
+WORKSHOP = APPOINTMENT_WORKSHOP
+VEHICLE = APPOINTMENT_VEHICLE
+START = APPOINTMENT_START
+PREFERENCE = APPOINTMENT_PREFERENCE
+CONFIRMED = APPOINTMENT_CONFIRMED
+NUMBER = APPOINTMENT_NUMBER
+OFFER = APPOINTMENT_OFFER
 
-BOOK_FORM = "book_appointment_form"
-RESCHEDULE_FORM = "reschedule_appointment_form"
-CANCEL_FORM = "cancel_appointment_form"
+BOOK_FORM = BOOK_APPOINTMENT_FORM
+RESCHEDULE_FORM = RESCHEDULE_APPOINTMENT_FORM
+CANCEL_FORM = CANCEL_APPOINTMENT_FORM
 
-FORM_SLOTS = (SERVICE, WORKSHOP, VEHICLE, START, PREFERENCE, CONFIRMED, NUMBER)
+FORM_SLOTS = APPOINTMENT_FORM_SLOTS
 
-ANSWER_INTENTS = frozenset(
-    {
-        "inform",
-        "affirm",
-        "deny",
-        "nlu_fallback",
-        "out_of_scope",  # a free answer ("Atlantis") often looks out of scope
-        "book_appointment",
-        "reschedule_appointment",
-        "cancel_appointment",
-        "appointment_status",
-    }
+POLICY = FormPolicy(
+    stop_response=responses.APPOINTMENT_STOPPED,
+    own_intents=APPOINTMENT_ANSWERS,
+    yes_no_slots=frozenset({WORKSHOP, CONFIRMED}),
+    no_stops=False,
 )
-"""Intents of messages that answer the form's question even when nothing is recognised.
+"""The appointment forms' policy: "abbrechen" stops; "nein" answers ("another workshop").
 
-Messages with other intents (another topic, chit-chat) count only when they
-contain a value; otherwise the form lets the rules answer them.
+Messages with an intent outside :data:`~bot.dialogue.intents.APPOINTMENT_ANSWERS`
+(another topic, chit-chat) count only when they contain a value; otherwise
+the form lets the rules answer them.
 """
+VALUE_ENTITIES = ("service_type", "city")
+"""Entities that change a value of the form: at the summary, a correction, not an answer."""
 
 
 def cleared() -> list[EventType]:
@@ -78,12 +91,12 @@ def entity(tracker: Tracker, name: str) -> str | None:
 
 def reads_values(tracker: Tracker) -> bool:
     """Tell whether the latest message may be read for values at all."""
-    return slots.latest_intent(tracker) not in LEAVING
+    return POLICY.reads_values(slots.turn(tracker))
 
 
 def is_answer(tracker: Tracker) -> bool:
     """Tell whether the latest message answers the question even without a value."""
-    return slots.latest_intent(tracker) in ANSWER_INTENTS
+    return slots.latest_intent(tracker) in POLICY.own_intents
 
 
 def said_since_user(tracker: Tracker, response: str) -> bool:
@@ -104,3 +117,9 @@ async def profile_for(
 ) -> CustomerProfile | None:
     """Return the verified customer's profile within the turn's budget (None when the CRM fails)."""
     return await load_profile(services, customer, turn_budget(tracker))
+
+
+async def verified_profile(services: Services, tracker: Tracker) -> CustomerProfile | None:
+    """Return the verified customer's profile (None when nobody is verified or the CRM fails)."""
+    customer = slots.identity(tracker).customer_number
+    return await profile_for(services, tracker, customer) if customer else None

@@ -15,20 +15,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import appointments_slots as form
 from actions import slots
+from actions.journey_support import crm_call
 from actions.services import UsesServices
 from bot.appointments.offers import (
-    NO_VEHICLE,
+    DEFAULT_SERVICE,
     appointment_values,
     moment_from_key,
     service_label,
 )
-from bot.budget import within_budget
 from bot.crm.errors import AppointmentNotChangeable, CRMError, SlotUnavailable
 from bot.crm.schemas import (
     AppointmentBooking,
     AppointmentCancellation,
     AppointmentReschedule,
 )
+from bot.dialogue import responses
+from bot.vehicles import NO_VEHICLE
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +62,12 @@ class ActionBookAppointment(_Submission):
         booking = AppointmentBooking(
             workshop_code=str(tracker.get_slot(form.WORKSHOP)),
             starts_at=moment,
-            service=service_label(tracker.get_slot(form.SERVICE)) or "Werkstatttermin",
+            service=service_label(tracker.get_slot(form.SERVICE)) or DEFAULT_SERVICE,
             vehicle_vin=None if vin in (None, NO_VEHICLE) else vin,
             **slots.conversation(tracker).origin(),
         )
         try:
-            booked = await within_budget(self.services.crm.book_appointment(customer, booking))
+            booked = await crm_call(self.services.crm.book_appointment(customer, booking))
         except SlotUnavailable:
             dispatcher.utter_message(response="utter_appointment_slot_gone")
             return [
@@ -75,7 +77,7 @@ class ActionBookAppointment(_Submission):
             ]
         except CRMError as error:
             logger.warning("Booking failed: %s", error)
-            dispatcher.utter_message(response="utter_crm_unavailable")
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return form.cleared()
         dispatcher.utter_message(response="utter_appointment_booked", **appointment_values(booked))
         return form.cleared()
@@ -99,7 +101,7 @@ class ActionRescheduleAppointment(_Submission):
             return form.cleared()
         change = AppointmentReschedule(starts_at=moment, **slots.conversation(tracker).origin())
         try:
-            moved = await within_budget(
+            moved = await crm_call(
                 self.services.crm.reschedule_appointment(customer, number, change)
             )
         except SlotUnavailable:
@@ -114,7 +116,7 @@ class ActionRescheduleAppointment(_Submission):
             return form.cleared()
         except CRMError as error:
             logger.warning("Rescheduling failed: %s", error)
-            dispatcher.utter_message(response="utter_crm_unavailable")
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return form.cleared()
         dispatcher.utter_message(
             response="utter_appointment_rescheduled", **appointment_values(moved)
@@ -138,7 +140,7 @@ class ActionCancelAppointment(_Submission):
         if tracker.get_slot(form.CONFIRMED) is not True or not customer or not number:
             return form.cleared()
         try:
-            cancelled = await within_budget(
+            cancelled = await crm_call(
                 self.services.crm.cancel_appointment(
                     customer,
                     number,
@@ -150,7 +152,7 @@ class ActionCancelAppointment(_Submission):
             return form.cleared()
         except CRMError as error:
             logger.warning("Cancellation failed: %s", error)
-            dispatcher.utter_message(response="utter_crm_unavailable")
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return form.cleared()
         dispatcher.utter_message(
             response="utter_appointment_cancelled", **appointment_values(cancelled)

@@ -22,8 +22,7 @@ from actions.journey_support import hand_over, open_case, start_form, verified_c
 from actions.services import UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
-from bot.personalization import vehicle_label
-from bot.self_service.vehicles import match_vehicle, sole_vehicle, vehicle_note
+from bot.vehicles import match_vehicle, sole_vehicle, vehicle_label, vehicle_note
 
 logger = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from bot.self_service.cases import (
     subject_from,
 )
 from bot.self_service.privacy import SUBJECTS, read_privacy_request
-from bot.self_service.vehicles import match_vehicle, sole_vehicle, vehicle_note
+from bot.vehicles import match_vehicle, sole_vehicle, vehicle_note
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Hand the conversation over to a human agent (issue "Escalation to a human").
+"""Hand the conversation over to a human agent.
 
 The rules say ``utter_handoff_requested`` (or ``utter_handoff_frustration``)
 first, so the customer gets an answer even when the action server is down;
@@ -21,47 +21,33 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.slots import CUSTOMER_NUMBER, IDENTITY_CLAIM, VERIFICATION_FAILURES, identity
+from actions.slots import identity
 from actions.turn_errors import TurnGuard
+from bot.dialogue import responses
+from bot.dialogue.slots import (
+    CUSTOMER_NUMBER,
+    HANDOFF_CASE_NUMBER,
+    HANDOFF_REASON,
+    IDENTITY_CLAIM,
+)
 from bot.escalation.client import EscalationClient, EscalationUnavailable
-from bot.escalation.frustration import frustrated_recently
-from bot.escalation.reasons import DEFAULT_REASON, REASONS
+from bot.escalation.handoff_reason import handoff_reason as decide_handoff_reason
 from bot.escalation.schemas import EscalationIntake, IntakeReceipt
+from bot.escalation.settings import get_escalation_settings
 from bot.settings import SettingsError, get_settings
-from bot.verification import is_locked
 
 logger = logging.getLogger(__name__)
-
-HANDOFF_REASON = "handoff_reason"
-HANDOFF_CASE_NUMBER = "handoff_case_number"
-OFFER_OF_A_HUMAN = "utter_offer_human"
-_UPGRADABLE = {DEFAULT_REASON, "repeated_fallback"}
 
 
 @lru_cache(maxsize=1)
 def default_escalation_client() -> EscalationClient:
     """Return the action server's client of the bot service (built on first use)."""
-    return EscalationClient.from_settings(get_settings())
+    return EscalationClient.from_settings(get_escalation_settings(), get_settings().crm_api_token)
 
 
 def handoff_reason(tracker: Tracker) -> str:
-    """Decide why the conversation goes to a human.
-
-    A journey's ``handoff_reason`` wins; otherwise frustration (the intent,
-    insults or repeated negative turns), a locked verification, an accepted
-    offer after two fallbacks, or the plain request.
-    """
-    requested = tracker.get_slot(HANDOFF_REASON)
-    if isinstance(requested, str) and requested in REASONS:
-        return requested
-    reason = DEFAULT_REASON
-    if is_locked(tracker.get_slot(VERIFICATION_FAILURES)):
-        reason = "verification_locked"
-    elif _last_bot_action(tracker) == OFFER_OF_A_HUMAN:
-        reason = "repeated_fallback"
-    if reason in _UPGRADABLE and _frustrated(tracker):
-        reason = "frustration"
-    return reason
+    """Decide why the conversation goes to a human (:mod:`bot.escalation.handoff_reason`)."""
+    return decide_handoff_reason(tracker.slots, tracker.events)
 
 
 def intake_from_tracker(tracker: Tracker, reason: str) -> EscalationIntake:
@@ -81,11 +67,15 @@ def intake_from_tracker(tracker: Tracker, reason: str) -> EscalationIntake:
 
 def tell_what_happens_next(dispatcher: CollectingDispatcher, receipt: IntakeReceipt) -> None:
     """Say the queue position and wait, or the ticket and callback time."""
-    if receipt.mode == "ticket":
+    if receipt.mode == "ticket" and receipt.callback_due_text:
         dispatcher.utter_message(
-            response="utter_handoff_ticket",
+            response=responses.HANDOFF_TICKET,
             ticket_number=receipt.ticket_number,
-            callback_due=receipt.callback_due_text or "zum nächstmöglichen Zeitpunkt",
+            callback_due=receipt.callback_due_text,
+        )
+    elif receipt.mode == "ticket":
+        dispatcher.utter_message(
+            response=responses.HANDOFF_TICKET_SOON, ticket_number=receipt.ticket_number
         )
     elif receipt.queue_position is None:
         dispatcher.utter_message(response="utter_handoff_in_progress")
@@ -132,27 +122,6 @@ class ActionRequestHuman(TurnGuard, Action):
         logger.info("Escalation %s (%s) recorded", receipt.escalation_id, reason)
         tell_what_happens_next(dispatcher, receipt)
         return events
-
-
-def _last_bot_action(tracker: Tracker) -> str | None:
-    """Return the last action before the latest customer message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return str(event.get("name"))
-    return None
-
-
-def _frustrated(tracker: Tracker) -> bool:
-    turns = [
-        (str(e.get("text") or ""), ((e.get("parse_data") or {}).get("intent") or {}).get("name"))
-        for e in tracker.events
-        if e.get("event") == "user" and e.get("text")
-    ]
-    latest = turns[-1][1] if turns else None
-    return latest == "express_frustration" or frustrated_recently(turns)
 
 
 def _current_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

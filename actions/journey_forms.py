@@ -1,14 +1,11 @@
-"""What every self-service form shares: stopping, interruptions and digressions.
+"""What every self-service form shares: the form policy, vehicle questions and digressions.
 
-* Stop: "abbrechen" (or "nein" where no yes/no question is open) ends the
-  form; its slots are cleared and nothing is written.
-* Interruptions: a wish for a human, a breakdown or a goodbye is never read
-  as an answer; the rules of each form (``data/rules/<journey>.yml``) leave
-  the form for them.
-* Digressions: a short question about something else is not read as an
-  answer either; :class:`ActionAnswerDigression` answers it and the form asks
-  its question again. A long message is always an answer: a complaint's
-  description often sounds like another topic.
+Stop, interruption, digression and yes/no are decided by the one
+:class:`~bot.dialogue.form_policy.FormPolicy`; the journeys' forms get
+theirs from their class attributes. A form's rules
+(``data/rules/<journey>.yml``) leave it for a wish to leave;
+:class:`ActionAnswerDigression` answers a question in between and the form
+asks its question again.
 """
 
 from __future__ import annotations
@@ -25,76 +22,26 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.contracts import serve_contract_info
 from actions.invoices import serve_invoice_question
-from actions.journey_support import LEAVING, send, verified_customer
+from actions.journey_support import send, verified_customer
 from actions.orders import serve_order_status
 from actions.services import UsesServices
 from bot.crm.errors import CRMError
+from bot.dialogue import responses
+from bot.dialogue.form_policy import FormPolicy
+from bot.dialogue.intents import AFFIRM, DENY, INFORM
 from bot.self_service.account import read_account_topic
 from bot.self_service.invoices import InvoiceRequest, read_request
 from bot.self_service.replies import Reply
-from bot.self_service.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
-from bot.verification import wants_to_stop
+from bot.vehicles import NO_VEHICLE, match_vehicle, vehicle_buttons
 
 logger = logging.getLogger(__name__)
 
-DIGRESSIONS = frozenset(
-    {
-        "help",
-        "bot_challenge",
-        "out_of_scope",
-        "express_frustration",
-        "account_help",
-        "order_status",
-        "invoice_question",
-        "contract_info",
-        "change_address",
-        "complaint",
-        "warranty_claim",
-        "data_privacy",
-        "dealer_info",
-        "test_drive",
-        "book_appointment",
-        "reschedule_appointment",
-        "cancel_appointment",
-        "appointment_status",
-        "recall_check",
-        "service_due",
-    }
-)
-"""Intents of questions answered in between (unless the form is about them)."""
-META_QUESTIONS = frozenset({"help", "bot_challenge"})
-"""The only digressions while a free-text question is open."""
 LOOKUPS = {
     "order_status": serve_order_status,
     "contract_info": serve_contract_info,
     "invoice_question": serve_invoice_question,
 }
 """Read-only journeys a verified customer gets answered in the middle of a form."""
-LONG_ANSWER_WORDS = 8
-"""A message this long is an answer, whatever its intent."""
-
-
-def is_interruption(
-    tracker: Tracker, own_intents: frozenset[str], *, free_text: bool = False
-) -> bool:
-    """Tell whether the latest message is not meant as an answer to the form.
-
-    Args:
-        tracker: The conversation.
-        own_intents: Intents that belong to the form (always answers).
-        free_text: The open question takes any text ("what happened?"): an
-            answer there often sounds like another topic, so only a wish to
-            leave or a question about the assistant interrupts it.
-
-    """
-    intent = slots.latest_intent(tracker)
-    if intent in own_intents:
-        return False
-    if intent in LEAVING:
-        return True
-    text = tracker.latest_message.get("text") or ""
-    questions = META_QUESTIONS if free_text else DIGRESSIONS
-    return intent in questions and len(text.split()) < LONG_ANSWER_WORDS
 
 
 def _is_lookup(intent: str | None, tracker: Tracker) -> bool:
@@ -118,7 +65,7 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
     """
 
     FORM_SLOTS: tuple[str, ...] = ()
-    OWN_INTENTS: frozenset[str] = frozenset({"inform", "affirm", "deny"})
+    OWN_INTENTS: frozenset[str] = frozenset({INFORM, AFFIRM, DENY})
     YES_NO_SLOTS: frozenset[str] = frozenset()
     FREE_TEXT_SLOTS: frozenset[str] = frozenset()
 
@@ -126,40 +73,37 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
     def name(self) -> str:
         """Return the action's name in the domain."""
 
+    @property
+    def policy(self) -> FormPolicy:
+        """The form policy of this form (from the class attributes)."""
+        return FormPolicy(
+            stop_response=responses.FORM_STOPPED,
+            own_intents=self.OWN_INTENTS,
+            yes_no_slots=self.YES_NO_SLOTS,
+            free_text_slots=self.FREE_TEXT_SLOTS,
+        )
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Stop on request; otherwise extract and validate this turn's answer."""
-        asked = tracker.get_slot(slots.REQUESTED_SLOT)
-        if asked is not None and self.wants_to_stop(tracker, asked):
-            dispatcher.utter_message(response="utter_form_stopped")
+        policy = self.policy
+        if policy.wants_to_stop(slots.turn(tracker)):
+            dispatcher.utter_message(response=policy.stop_response)
             return [
                 *(SlotSet(name, None) for name in self.FORM_SLOTS),
                 SlotSet(slots.REQUESTED_SLOT, None),
             ]
-        return await super().run(dispatcher, tracker, domain)
-
-    def wants_to_stop(self, tracker: Tracker, asked: str) -> bool:
-        """Tell whether the customer stops the form ("abbrechen", or "nein" to an open question)."""
-        if wants_to_stop(tracker.latest_message.get("text")):
-            return True
-        return slots.latest_intent(tracker) == "deny" and asked not in self.YES_NO_SLOTS
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return events
 
     def answer(self, tracker: Tracker, slot: str) -> str | None:
         """Return the message text when it answers the question for ``slot``, else None."""
-        if tracker.get_slot(slots.REQUESTED_SLOT) != slot or is_interruption(
-            tracker, self.OWN_INTENTS, free_text=slot in self.FREE_TEXT_SLOTS
-        ):
-            return None
-        text = (tracker.latest_message.get("text") or "").strip()
-        return text or None
+        return self.policy.answer(slots.turn(tracker), slot)
 
     def entity(self, tracker: Tracker, name: str) -> str | None:
         """Return entity ``name`` of the latest message (none from interruptions)."""
-        if is_interruption(tracker, self.OWN_INTENTS):
-            return None
-        value = next(tracker.get_latest_entity_values(name), None)
-        return str(value) if value is not None else None
+        return self.policy.entity(slots.turn(tracker), name)
 
     async def vehicle_answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str

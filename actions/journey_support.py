@@ -21,19 +21,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import slots
 from actions.services import Services
 from bot.budget import ANSWER_BUDGET_SECONDS, within_budget
+from bot.budget import turn_budget as budget_left
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.schemas import CaseCreate, CaseCreated
+from bot.dialogue.slots import HANDOFF_CASE_NUMBER, HANDOFF_REASON
 from bot.self_service.replies import Reply
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-LEAVING = frozenset({"request_human", "breakdown_help", "goodbye"})
-"""Intents that leave any form, never read as an answer (rules handle them)."""
-
-HANDOFF_REASON = "handoff_reason"
-HANDOFF_CASE_NUMBER = "handoff_case_number"
 REQUEST_HUMAN = "action_request_human"
 
 
@@ -111,30 +108,23 @@ def verified_customer(tracker: Tracker) -> str | None:
     return slots.identity(tracker).customer_number
 
 
-TURN_SECONDS = 2.6
-"""What one bot turn may spend waiting for the CRM in total (answers within 3 s)."""
-MIN_WAIT_SECONDS = 0.3
-
-
 def turn_budget(tracker: Tracker) -> float:
-    """Return how long a CRM call may still take in this turn.
-
-    The verification form or the profile read may have waited already in
-    this turn: a further full wait would make the answer late.
-    """
+    """Return how long a CRM call may still take in this turn (:func:`bot.budget.turn_budget`)."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             sent = event.get("timestamp")
-            if isinstance(sent, (int, float)):
-                left = TURN_SECONDS - (time.time() - sent)
-                return max(MIN_WAIT_SECONDS, min(ANSWER_BUDGET_SECONDS, left))
-            break
+            return budget_left(float(sent) if isinstance(sent, (int, float)) else None, time.time())
     return ANSWER_BUDGET_SECONDS
 
 
-async def crm_call(call: Awaitable[T]) -> T:
-    """Await a CRM call within the answer budget (raises CRMError subclasses)."""
-    return await within_budget(call)
+async def crm_call(call: Awaitable[T], budget: float = ANSWER_BUDGET_SECONDS) -> T:
+    """Await a CRM call within ``budget`` seconds: the one way actions call the CRM.
+
+    Raises:
+        CRMError: The CRM failed or took longer (its subclasses).
+
+    """
+    return await within_budget(call, budget)
 
 
 async def open_case(

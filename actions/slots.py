@@ -20,22 +20,44 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from bot.conversation_log import Conversation, channel_for, conversation_id_for
+from bot.dialogue.form_policy import Turn
+from bot.dialogue.slots import (  # the actions' names, defined once
+    CUSTOMER_GREETED as CUSTOMER_GREETED,
+)
+from bot.dialogue.slots import (
+    CUSTOMER_NUMBER as CUSTOMER_NUMBER,
+)
+from bot.dialogue.slots import (
+    IDENTITY_CLAIM as IDENTITY_CLAIM,
+)
+from bot.dialogue.slots import (
+    LOGGED_TOPICS as LOGGED_TOPICS,
+)
+from bot.dialogue.slots import (
+    POSTAL_CODE as POSTAL_CODE,
+)
+from bot.dialogue.slots import (
+    REQUESTED_INTENT as REQUESTED_INTENT,
+)
+from bot.dialogue.slots import (
+    REQUESTED_SLOT as REQUESTED_SLOT,
+)
+from bot.dialogue.slots import (
+    SESSION_STARTED_METADATA as SESSION_STARTED_METADATA,
+)
+from bot.dialogue.slots import (
+    VERIFICATION_FAILURES as VERIFICATION_FAILURES,
+)
+from bot.dialogue.slots import (
+    VERIFICATION_METHOD as VERIFICATION_METHOD,
+)
+from bot.dialogue.slots import (
+    VERIFIED_CUSTOMER_NUMBER as VERIFIED_CUSTOMER_NUMBER,
+)
 from bot.identity_claims import IdentitySigner
 from bot.settings import SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
-
-CUSTOMER_NUMBER = "customer_number"
-POSTAL_CODE = "postal_code"
-VERIFIED_CUSTOMER_NUMBER = "verified_customer_number"
-VERIFICATION_METHOD = "verification_method"
-IDENTITY_CLAIM = "identity_claim"
-VERIFICATION_FAILURES = "verification_failures"
-REQUESTED_INTENT = "requested_intent"
-CUSTOMER_GREETED = "customer_greeted"
-LOGGED_TOPICS = "logged_topics"
-SESSION_STARTED_METADATA = "session_started_metadata"
-REQUESTED_SLOT = "requested_slot"
 
 BY_POSTAL_CODE = "postal_code"
 BY_TOKEN = "customer_token"
@@ -158,6 +180,25 @@ def latest_intent(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
     return name if isinstance(name, str) else None
+
+
+def turn(tracker: Tracker) -> Turn:
+    """Return the latest message as the form policy reads it (:mod:`bot.dialogue.form_policy`)."""
+    message = tracker.latest_message or {}
+    entities: dict[str, list[str]] = {}
+    for entity in message.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if entity.get("role") is not None or entity.get("group") is not None:
+            continue  # like Tracker.get_latest_entity_values: plain entities only
+        if isinstance(name, str) and value is not None:
+            entities.setdefault(name, []).append(str(value))
+    asked = tracker.get_slot(REQUESTED_SLOT)
+    return Turn(
+        intent=latest_intent(tracker),
+        text=str(message.get("text") or ""),
+        entities=entities,
+        asked=asked if isinstance(asked, str) else None,
+    )
 
 
 def latest_user_metadata(tracker: Tracker) -> dict[str, Any]:

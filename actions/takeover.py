@@ -17,14 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import default_escalation_client
 from actions.turn_errors import TurnGuard
+from bot.dialogue import responses
+from bot.dialogue.slots import AGENT_NAME, AGENT_TAKEOVER
 from bot.escalation.client import EscalationClient, EscalationUnavailable, NoTakeover
 from bot.escalation.schemas import CustomerMessage
 from bot.settings import SettingsError
 
 logger = logging.getLogger(__name__)
-
-AGENT_TAKEOVER = "agent_takeover"
-AGENT_NAME = "agent_name"
 
 
 class ActionForwardToAgent(TurnGuard, Action):
@@ -59,7 +58,7 @@ class ActionForwardToAgent(TurnGuard, Action):
                 )
             )
         except NoTakeover:
-            dispatcher.utter_message(response="utter_takeover_ended")
+            dispatcher.utter_message(response=responses.TAKEOVER_ENDED)
             return [SlotSet(AGENT_TAKEOVER, False), SlotSet(AGENT_NAME, None)]
         except (EscalationUnavailable, SettingsError) as error:
             logger.error("Customer message not forwarded to the agent: %s", error)

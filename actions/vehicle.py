@@ -18,17 +18,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import appointments_slots as form
 from actions import slots
 from actions.appointments import start_booking
-from actions.appointments_form import changeable
 from actions.journey_support import turn_budget
 from actions.services import Services, UsesServices
 from actions.turn_errors import TurnGuard
-from bot.appointments.offers import vehicle_label
+from bot.appointments.journey import changeable
 from bot.budget import within_budget
 from bot.crm.errors import CRMError, CRMValidationError
 from bot.crm.schemas import RecallNotice, Vehicle
 from bot.formatting import format_date
 from bot.personalization import SERVICE_VISITS
 from bot.time_facts import has_passed
+from bot.vehicles import vehicle_label
 
 logger = logging.getLogger(__name__)
 

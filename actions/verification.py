@@ -15,6 +15,10 @@ from actions.history import log_topic
 from actions.services import UsesServices
 from actions.turn_errors import TurnGuard
 from bot.crm.errors import CRMError
+from bot.dialogue import responses
+from bot.dialogue.form_policy import FormPolicy
+from bot.dialogue.intents import LEAVING, SMALL_TALK
+from bot.dialogue.slots import VERIFICATION_FORM
 from bot.topics import IDENTIFIED, needs_verification
 from bot.verification import (
     MAX_ATTEMPTS,
@@ -26,24 +30,16 @@ from bot.verification import (
     clean_postal_code,
     is_locked,
     read_answer,
-    wants_to_stop,
 )
 
 logger = logging.getLogger(__name__)
 
-STOP_INTENTS = frozenset({"deny"})
-"""Intents that stop the verification when the form waits for an answer."""
-INTERRUPTIONS = frozenset(
-    {
-        "request_human",
-        "breakdown_help",
-        "goodbye",
-        "out_of_scope",
-        "bot_challenge",
-        "express_frustration",
-    }
+POLICY = FormPolicy(
+    stop_response=responses.VERIFICATION_STOPPED,
+    leaving=LEAVING | SMALL_TALK,
+    digressions=frozenset(),
 )
-"""Intents whose messages are never read as an answer; rules handle them."""
+"""The verification's form policy: "nein" or "abbrechen" stops it; small talk is no answer."""
 
 
 class ActionRememberRequest(TurnGuard, Action):
@@ -88,14 +84,10 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         current = slots.identity(tracker)
         if current.verified or is_locked(current.failures):
             return [SlotSet(slots.REQUESTED_SLOT, None)]
-        waiting = tracker.get_slot(slots.REQUESTED_SLOT) is not None
-        if waiting and (
-            slots.latest_intent(tracker) in STOP_INTENTS
-            or wants_to_stop(tracker.latest_message.get("text"))
-        ):
-            dispatcher.utter_message(response="utter_verification_stopped")
+        if POLICY.wants_to_stop(slots.turn(tracker)):
+            dispatcher.utter_message(response=POLICY.stop_response)
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
-        events = await super().run(dispatcher, tracker, domain)
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
         number = tracker.get_slot(slots.CUSTOMER_NUMBER)
         postal_code = tracker.get_slot(slots.POSTAL_CODE)
         if number and postal_code:
@@ -170,7 +162,7 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
             logger.error("Identity check impossible: %s", error)
             result = None
         if result is None or result.outcome is Outcome.UNAVAILABLE:
-            dispatcher.utter_message(response="utter_crm_unavailable")
+            dispatcher.utter_message(response=responses.CRM_UNAVAILABLE)
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
         if result.outcome is Outcome.LOCKED:  # too many failures for this number, anywhere
             logger.warning("Verification refused: customer number locked after failed attempts")
@@ -211,7 +203,7 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
 
 def _answer(tracker: Tracker) -> Answer:
     """Read this message's contribution (nothing from interruptions)."""
-    if slots.latest_intent(tracker) in INTERRUPTIONS:
+    if not POLICY.reads_values(slots.turn(tracker)):
         return Answer()
     message = tracker.latest_message
     asked = tracker.get_slot(slots.REQUESTED_SLOT)
@@ -280,7 +272,7 @@ def _questions_in_this_verification(tracker: Tracker) -> int:
     """Count the questions for the customer number since the form started."""
     asked = 0
     for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == "verification_form":
+        if event.get("event") == "active_loop" and event.get("name") == VERIFICATION_FORM:
             break
         metadata = event.get("metadata") if event.get("event") == "bot" else None
         if isinstance(metadata, dict) and metadata.get("utter_action") in CUSTOMER_NUMBER_QUESTIONS:

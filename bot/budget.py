@@ -18,6 +18,27 @@ T = TypeVar("T")
 
 ANSWER_BUDGET_SECONDS = 2.0
 """Longest wait for the CRM within one bot turn."""
+TURN_SECONDS = 2.6
+"""What one bot turn may spend waiting for the CRM in total (answers within 3 s)."""
+MIN_WAIT_SECONDS = 0.3
+"""The shortest wait a CRM call still gets late in a turn."""
+
+
+def turn_budget(message_sent_at: float | None, now: float) -> float:
+    """Return how long a CRM call may still take in a turn that began at ``message_sent_at``.
+
+    The verification form or the profile read may have waited already in
+    this turn: a further full wait would make the answer late.
+
+    Args:
+        message_sent_at: When the customer's message arrived (epoch seconds; None: unknown).
+        now: The current time (epoch seconds).
+
+    """
+    if message_sent_at is None:
+        return ANSWER_BUDGET_SECONDS
+    left = TURN_SECONDS - (now - message_sent_at)
+    return max(MIN_WAIT_SECONDS, min(ANSWER_BUDGET_SECONDS, left))
 
 
 async def within_budget(call: Awaitable[T], seconds: float = ANSWER_BUDGET_SECONDS) -> T:

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_serve(commands: argparse._SubParsersAction) -> None:
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="migrate the CRM, then run the bot service")
     serve.add_argument("--host", help="interface (default: BOT_HOST)")
     serve.add_argument("--port", type=int, help="port (default: BOT_PORT)")
@@ -52,11 +52,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.crm.db import upgrade_database
+    from bot.escalation.settings import EscalationSettings
     from bot.web.app import create_app
 
     settings.require_crm_api_token()
-    settings.escalation.require_agent_token_secret()
+    EscalationSettings.from_env().require_agent_token_secret()
     upgrade_database(settings.crm_database_url)
+    _upgrade_escalations(settings)
     app = create_app(settings)
     # ws="none": rasa pins websockets 10, which uvicorn's websocket support cannot use.
     uvicorn.run(
@@ -65,7 +67,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _add_seed(commands: argparse._SubParsersAction) -> None:
+def _add_seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     seed = commands.add_parser("seed", help="migrate and fill the CRM with demo data")
     seed.add_argument(
         "--population", type=int, help="generated customers besides the demo ones (default 2000)"
@@ -88,6 +90,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_crm_engine(settings.crm_database_url)
     try:
         upgrade_database(engine)
+        _upgrade_escalations(settings)
         options = {"population": args.population, "slot_weeks": args.slot_weeks}
         report = seed_database(
             engine,
@@ -103,7 +106,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _add_db(commands: argparse._SubParsersAction) -> None:
+def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="CRM database maintenance")
     actions = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = actions.add_parser("upgrade", help="apply all schema migrations")
@@ -114,11 +117,26 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.crm.db import upgrade_database
 
     upgrade_database(settings.crm_database_url)
+    _upgrade_escalations(settings)
     print("db: schema is up to date")
     return 0
 
 
-def _add_agents(commands: argparse._SubParsersAction) -> None:
+def _escalation_database_url(settings: Settings) -> str:
+    """Return where the escalation tables live: ESCALATION_DATABASE_URL, else the CRM's database."""
+    from bot.escalation.settings import EscalationSettings
+
+    return EscalationSettings.from_env().database_url or settings.crm_database_url
+
+
+def _upgrade_escalations(settings: Settings) -> None:
+    """Apply the escalation's own migrations (after the CRM's, in a shared database)."""
+    from bot.escalation.db import upgrade_escalation_database
+
+    upgrade_escalation_database(_escalation_database_url(settings))
+
+
+def _add_agents(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agents = commands.add_parser("agents", help="agent desk accounts")
     actions = agents.add_subparsers(dest="agents_command", required=True, metavar="ACTION")
     create = actions.add_parser(
@@ -149,9 +167,10 @@ def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
         print(f"bot agents create: {error}", file=sys.stderr)
         return 2
     password = args.password if args.password is not None else _read_password()
-    engine = create_crm_engine(settings.crm_database_url)
+    engine = create_crm_engine(_escalation_database_url(settings))
     try:
-        upgrade_database(engine)
+        upgrade_database(settings.crm_database_url)
+        _upgrade_escalations(settings)
         agent = AgentDirectory(engine).create_agent(
             args.username, password, args.display_name, roles
         )

@@ -37,6 +37,16 @@ def format_time(value: time | datetime) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+WEEKDAY_SHORT = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
+"""German weekday abbreviations, Monday first."""
+
+
+def format_moment_short(value: datetime) -> str:
+    """Return a date and time as a button shows it: ``Di., 24.11.2026, 10:00 Uhr``."""
+    short = WEEKDAY_SHORT[value.weekday()]
+    return f"{short}, {format_date(value)}, {format_time(value)} Uhr"
+
+
 def format_money(amount: Decimal | int | str, currency: str = "€") -> str:
     """Return an amount the German way: ``1.234,56 €``.
 

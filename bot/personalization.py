@@ -24,6 +24,7 @@ from bot.crm.enums import AppointmentStatus, CaseStatus, OrderStatus
 from bot.crm.schemas import Customer, CustomerProfile, Vehicle
 from bot.formatting import format_date, format_money, format_time
 from bot.time_facts import has_passed, invoice_is_overdue, is_ahead
+from bot.vehicles import vehicle_label
 
 LONG_STANDING_YEARS = 10
 """A customer this many years or longer is thanked for their loyalty."""
@@ -185,13 +186,6 @@ def loyalty(customer: Customer, today: date) -> Loyalty | None:
     if 0 <= (today - customer.customer_since).days < NEW_CUSTOMER_DAYS:
         return Loyalty("new_customer")
     return None
-
-
-def vehicle_label(vehicle: Vehicle | None, fallback: str = "") -> str:
-    """Return "Aurora Touring, M-AS 2004" (model and plate) for a vehicle."""
-    if vehicle is None:
-        return fallback
-    return f"{vehicle.model}, {vehicle.plate}" if vehicle.plate else vehicle.model
 
 
 def select_highlights(

@@ -25,6 +25,7 @@ from bot.crm.client import CRMClient
 from bot.crm.errors import CRMError, CRMValidationError
 from bot.crm.identifiers import normalize_customer_number, normalize_postal_code
 from bot.customer_tokens import verify_customer_token
+from bot.dialogue.form_policy import says_stop
 from bot.settings import Secret
 
 logger = logging.getLogger(__name__)
@@ -41,12 +42,6 @@ _POSTAL_CODE_IN_TEXT = re.compile(
 )
 _POSTAL_CODE = re.compile(r"^\d{4,5}$")
 _DIGIT = re.compile(r"\d")
-_STOP = re.compile(
-    r"\b(abbrechen|abbruch|brich\s+ab|brechen\s+sie\s+ab|stopp?|cancel|beenden"
-    r"|vergiss\s+es|vergessen\s+sie\s+(es|das)|lass(en)?\s+(wir\s+)?(es|das)(\s+sein)?"
-    r"|doch\s+nicht|will\s+ich\s+nicht|möchte\s+ich\s+nicht|moechte\s+ich\s+nicht)\b",
-    re.IGNORECASE,
-)
 
 
 class Outcome(enum.Enum):
@@ -151,7 +146,7 @@ def clean_postal_code(raw: Any) -> str | None:
 
 def wants_to_stop(text: str | None) -> bool:
     """Tell whether the customer wants to stop the verification ("abbrechen")."""
-    return bool(text and _STOP.search(text))
+    return says_stop(text)
 
 
 def attempts_left(failures: float | None) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 SECRETS = [
     "CRM_API_TOKEN",
+    "ESCALATION_API_TOKEN",
     "RASA_JWT_SECRET",
     "ACTION_SERVER_TOKEN",
     "REST_CHANNEL_TOKEN",

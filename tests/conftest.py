@@ -15,6 +15,11 @@ from tests.support.processes import IDENTITY_CLAIM_TEST_SECRET
 
 # Action tests sign and check verified identities in this process (actions.slots).
 os.environ.setdefault("IDENTITY_CLAIM_SECRET", IDENTITY_CLAIM_TEST_SECRET)
+# The tests give the escalation intake the CRM's token and database (its defaults);
+# a developer's var/dev.env (exported by make) must not leak into them or their servers.
+os.environ.pop("ESCALATION_API_TOKEN", None)
+os.environ.pop("ESCALATION_API_URL", None)
+os.environ.pop("ESCALATION_DATABASE_URL", None)
 
 from tests.support.crm_server import CRMServer
 from tests.support.crm_server import seed as seed_crm
@@ -28,6 +33,23 @@ from tests.support.processes import (
     server_environment,
 )
 from tests.support.requirements import unavailable
+
+MODEL_FIXTURES = frozenset({"model_path", "agent"})
+"""Fixtures that need the trained model: their tests are marked ``model``."""
+SERVER_FIXTURES = frozenset(
+    {"crm_server", "demo_calendar", "action_server", "rasa_server", "rasa_address"}
+)
+"""Fixtures that start servers as subprocesses: their tests are marked ``e2e``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests that need the model or running servers (``make test-unit`` leaves them out)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & MODEL_FIXTURES:
+            item.add_marker(pytest.mark.model)
+        if used & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")

@@ -145,6 +145,20 @@ class When:
         return "|".join(parts)
 
 
+def with_day_kept(when: When, current: datetime | None, wished: When | None) -> When:
+    """Keep the day chosen (``current``) or wished before for a time alone ("lieber um 11").
+
+    A wish for several days ("nächste Woche") gives no day to keep unless one
+    was chosen.
+    """
+    if when.first_day is not None or when.at is None:
+        return when
+    day = current.date() if current else (wished.first_day if wished else None)
+    if day is None or (wished and wished.first_day != wished.last_day and not current):
+        return when
+    return When(first_day=day, last_day=day, at=when.at)
+
+
 def when_from_text(value: str | None) -> When | None:
     """Read a :meth:`When.to_text` value back; None for anything else."""
     if not value or value.count("|") != 3:

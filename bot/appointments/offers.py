@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from bot.appointments.dates import When
-from bot.crm.identifiers import normalize_plate, normalize_vin, place_name_keys
-from bot.crm.schemas import Appointment, Slot, Vehicle, Workshop
-from bot.formatting import format_date, format_time
+from bot.crm.identifiers import place_name_keys
+from bot.crm.schemas import Appointment, Slot, Workshop
+from bot.formatting import format_date, format_moment_short, format_time
 
 SERVICE_TYPES: dict[str, str] = {
     "inspection": "Inspektion",
@@ -28,13 +28,13 @@ SERVICE_TYPES: dict[str, str] = {
     "recall": "Rückrufaktion",
 }
 """Canonical service type -> how it is written in the CRM and for customers."""
+DEFAULT_SERVICE = "Werkstatttermin"
+"""The service written to the CRM when the customer named none."""
 
 OFFERED = 3
 """How many slots are offered at once."""
 SEARCH_DAYS = 14
 """How many days of a workshop's calendar one search looks at."""
-NO_VEHICLE = "none"
-"""Vehicle slot value of a customer with no vehicle on file."""
 
 
 def service_label(service_type: str | None) -> str | None:
@@ -122,25 +122,6 @@ def match_workshops(text: str, workshops: Sequence[Workshop]) -> list[Workshop]:
     return named
 
 
-def match_vehicle(text: str, vehicles: Sequence[Vehicle]) -> Vehicle | None:
-    """Return the vehicle a customer's words name: VIN, plate or model."""
-    words = text.strip()
-    vin = normalize_vin(words)
-    plate = normalize_plate(words)
-    for vehicle in vehicles:
-        if vin and vehicle.vin == vin:
-            return vehicle
-        if vehicle.plate and (plate == normalize_plate(vehicle.plate) or vehicle.plate in words):
-            return vehicle
-    models = [v for v in vehicles if v.model.lower() in words.lower()]
-    return models[0] if len(models) == 1 else None
-
-
-def vehicle_label(vehicle: Vehicle) -> str:
-    """How a vehicle is named to its owner: ``Aurora Touring (M-AS 2004)``."""
-    return f"{vehicle.model} ({vehicle.plate})" if vehicle.plate else vehicle.model
-
-
 _APPOINTMENT_NUMBER = re.compile(r"\bT-?\s?(\d{3,7})\b", re.IGNORECASE)
 
 
@@ -159,12 +140,9 @@ def match_appointment(text: str, appointments: Sequence[Appointment]) -> Appoint
     return named[0] if len(named) == 1 else None
 
 
-WEEKDAY_SHORT = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
-
-
 def slot_title(moment: datetime) -> str:
     """Return a slot as a button shows it: ``Di., 24.11.2026, 10:00 Uhr``."""
-    return f"{WEEKDAY_SHORT[moment.weekday()]}, {moment:%d.%m.%Y, %H:%M} Uhr"
+    return format_moment_short(moment)
 
 
 def slot_payload(moment: datetime) -> str:

@@ -102,9 +102,7 @@ class MessengerOutput(OutputChannel):
         messages = json_message if isinstance(json_message, list) else [json_message]
         await self._send_all(recipient_id, messages)
 
-    async def send_attachment(  # type: ignore[override]
-        self, recipient_id: str, attachment: Any, **kwargs: Any
-    ) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
         """Send a Messenger attachment object, or its text form if it is not one."""
         if isinstance(attachment, dict):
             await self.send_message(recipient_id, {"attachment": attachment})

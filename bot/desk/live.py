@@ -142,7 +142,8 @@ def read_snapshot(reader: EscalationReader, escalation_id: int | None) -> dict[s
             snapshot["escalation"] = reader.get_escalation(escalation_id)
         except EscalationNotFound:
             snapshot["missing"] = True
-    return jsonable_encoder(snapshot)
+    encoded: dict[str, Any] = jsonable_encoder(snapshot)
+    return encoded
 
 
 def fingerprint(snapshot: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.crm.db import create_session_factory
 from bot.crm.service.attempts import (
     AGENT_ADDRESS_LIMIT,
@@ -20,7 +21,7 @@ from bot.crm.service.attempts import (
     locked_until,
     record_failure,
 )
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.escalation import schemas, views
 from bot.escalation.auth import (
     check_password_rules,

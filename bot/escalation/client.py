@@ -19,7 +19,8 @@ import httpx
 from pydantic import ValidationError
 
 from bot.escalation.schemas import CustomerMessage, EscalationIntake, IntakeReceipt
-from bot.settings import Secret, Settings
+from bot.escalation.settings import EscalationSettings
+from bot.settings import Secret
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class EscalationClient:
 
     Args:
         base_url: The bot service, e.g. ``http://127.0.0.1:8000``.
-        token: Service token (CRM_API_TOKEN).
+        token: Service token (ESCALATION_API_TOKEN, by default CRM_API_TOKEN).
         timeout: Seconds per attempt.
         attempts: Tries per call.
         max_call_seconds: Upper bound of a call, retries included.
@@ -70,9 +71,20 @@ class EscalationClient:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EscalationClient:
-        """Build the client from CRM_API_URL and CRM_API_TOKEN (the bot service)."""
-        return cls(settings.crm_api_url, settings.require_crm_api_token())
+    def from_settings(
+        cls, settings: EscalationSettings, crm_api_token: Secret | None = None
+    ) -> EscalationClient:
+        """Build the client from ESCALATION_API_URL and ESCALATION_API_TOKEN.
+
+        Args:
+            settings: The escalation's settings.
+            crm_api_token: CRM_API_TOKEN, the token when ESCALATION_API_TOKEN is not set.
+
+        Raises:
+            SettingsError: Neither token is set.
+
+        """
+        return cls(settings.api_url, settings.intake_token(crm_api_token))
 
     async def open_escalation(self, intake: EscalationIntake) -> IntakeReceipt:
         """Create (or find) the conversation's escalation.

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.dialogue.slots import NOT_SHOWN_TO_AGENTS
 from bot.topics import CONVERSATIONAL_INTENTS
 
 SKIPPED_ACTIONS = frozenset(
     {"action_listen", "action_session_start", "action_unlikely_intent", "action_extract_slots"}
 )
-INTERNAL_SLOTS = frozenset(
-    {"requested_slot", "session_started_metadata", "logged_topics", "customer_greeted"}
-)
+INTERNAL_SLOTS = NOT_SHOWN_TO_AGENTS
 SOCIAL_INTENTS = CONVERSATIONAL_INTENTS | {"request_human"}
 
 

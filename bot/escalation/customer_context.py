@@ -2,21 +2,40 @@
 
 Only a verified customer gets a profile; a number the customer merely typed
 is shown as such, marked unverified, and nothing is looked up for it.
+
+The escalation needs two things from a CRM, named by :class:`CustomerRecords`:
+a verified customer's profile and a line in their interaction history. Our
+CRM service implements it; another company's CRM plugs in with an adapter
+that does (raising :class:`~bot.crm.errors.CRMError` when it fails).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from bot.crm.enums import CaseStatus, OrderStatus
 from bot.crm.errors import CRMError
-from bot.crm.schemas import CustomerProfile
+from bot.crm.schemas import CustomerProfile, InteractionCreate
 
 logger = logging.getLogger(__name__)
 
 ProfileLoader = Callable[[str], CustomerProfile]
+
+
+class CustomerRecords(Protocol):
+    """What the escalation reads from and writes to a CRM (failures raise CRMError)."""
+
+    def get_profile(self, customer_number: str) -> CustomerProfile:
+        """Return the verified customer's profile."""
+        ...
+
+    def record_interaction(self, customer_number: str, interaction: InteractionCreate) -> Any:
+        """Add a line to the customer's interaction history."""
+        ...
+
+
 RECENT_INTERACTIONS = 5
 _CLOSED_ORDERS = {OrderStatus.DELIVERED, OrderStatus.CANCELLED}
 

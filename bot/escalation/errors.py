@@ -9,6 +9,12 @@ class EscalationError(Exception):
     status_code = 500
 
 
+class EscalationStoreUnavailable(EscalationError):
+    """The escalation database failed (the API answers 503; the detail goes to the log)."""
+
+    status_code = 503
+
+
 class EscalationNotFound(EscalationError):
     """No escalation with that id (or for that conversation)."""
 

@@ -11,10 +11,10 @@ import logging
 
 from bot.crm.enums import Channel
 from bot.crm.schemas import InteractionCreate
-from bot.crm.service import CRMService
 from bot.escalation import schemas
+from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationConflict, TakeoverFailed
-from bot.escalation.rasa_conversations import HANDBACK_NOTICE, JOINED_NOTICE, RasaConversations
+from bot.escalation.rasa_conversations import RasaConversations, handback_notice, joined_notice
 from bot.escalation.service import EscalationService
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class LiveChat:
     """
 
     def __init__(
-        self, service: EscalationService, rasa: RasaConversations, crm: CRMService
+        self, service: EscalationService, rasa: RasaConversations, crm: CustomerRecords
     ) -> None:
         self.service = service
         self.rasa = rasa
@@ -117,9 +117,9 @@ class LiveChat:
             raise EscalationConflict("claim the escalation first")
         self.rasa.take_over(escalation.conversation_id, agent.display_name)
         self.service.set_takeover(escalation.id, agent.id, True)
-        self.service.add_system_line(escalation.id, JOINED_NOTICE.format(agent=agent.display_name))
+        self.service.add_system_line(escalation.id, joined_notice(agent.display_name))
 
     def _hand_back(self, escalation: schemas.EscalationItem, agent: schemas.AgentRef) -> None:
         self.rasa.hand_back(escalation.conversation_id)
         self.service.set_takeover(escalation.id, agent.id, False)
-        self.service.add_system_line(escalation.id, HANDBACK_NOTICE)
+        self.service.add_system_line(escalation.id, handback_notice())

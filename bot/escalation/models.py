@@ -1,4 +1,4 @@
-"""The escalation tables (same database and migrations as the CRM).
+"""The escalation tables: their own metadata and migrations (:mod:`bot.escalation.db`).
 
 An escalation is the context package an agent works from. ``open_key`` holds
 the conversation id while the escalation is not resolved and is unique, so
@@ -7,6 +7,8 @@ Times are naive UTC, like the CRM's.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -17,15 +19,19 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import declarative_base, relationship
 
-from bot.crm.models.base import Base
+from bot.crm.models.base import NAMING_CONVENTION
+
+EscalationBase: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+"""The escalation's tables (by default in the CRM's database, beside its tables)."""
 
 
-class Agent(Base):
+class Agent(EscalationBase):
     """A service agent who works escalations in the desk."""
 
     __tablename__ = "agents"
@@ -40,7 +46,7 @@ class Agent(Base):
     last_seen_at = Column(DateTime, nullable=True)
 
 
-class Escalation(Base):
+class Escalation(EscalationBase):
     """One hand-over of a conversation to a human, with its full context."""
 
     __tablename__ = "escalations"
@@ -82,7 +88,7 @@ class Escalation(Base):
     )
 
 
-class EscalationMessage(Base):
+class EscalationMessage(EscalationBase):
     """One line of the transcript: customer, bot, agent or system."""
 
     __tablename__ = "escalation_messages"
@@ -96,7 +102,7 @@ class EscalationMessage(Base):
     source_key = Column(String(80), nullable=True)
 
 
-class EscalationNote(Base):
+class EscalationNote(EscalationBase):
     """An internal note of an agent (never shown to the customer)."""
 
     __tablename__ = "escalation_notes"
@@ -110,7 +116,7 @@ class EscalationNote(Base):
     agent = relationship(Agent, lazy="joined")
 
 
-class AuditEntry(Base):
+class AuditEntry(EscalationBase):
     """Who did what when: every agent action and every escalation created."""
 
     __tablename__ = "audit_log"

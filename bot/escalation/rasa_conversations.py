@@ -25,17 +25,29 @@ from urllib.parse import quote
 import httpx
 import jwt
 
+from bot.dialogue.responses import TAKEOVER_HANDED_BACK, TAKEOVER_JOINED
+from bot.dialogue.slots import AGENT_NAME, AGENT_TAKEOVER
+from bot.dialogue.wording import response_text
 from bot.escalation.errors import TakeoverFailed
-from bot.settings import EscalationSettings, Secret
+from bot.escalation.settings import EscalationSettings
+from bot.settings import Secret
 
 logger = logging.getLogger(__name__)
 
-TAKEOVER_SLOT = "agent_takeover"
-AGENT_NAME_SLOT = "agent_name"
-JOINED_NOTICE = "{agent} aus unserem Kundenservice hat den Chat übernommen."
-HANDBACK_NOTICE = "Sie chatten jetzt wieder mit dem digitalen Assistenten von Nordlicht Automobile."
+TAKEOVER_SLOT = AGENT_TAKEOVER
+AGENT_NAME_SLOT = AGENT_NAME
 RASA_API_USER = "nordlicht-bot"
 RASA_TOKEN_SECONDS = 60
+
+
+def joined_notice(agent: str) -> str:
+    """Return what the customer reads when ``agent`` takes the chat over (``domain.yml``)."""
+    return response_text(TAKEOVER_JOINED, agent=agent)
+
+
+def handback_notice() -> str:
+    """Return what the customer reads when the bot answers again (``domain.yml``)."""
+    return response_text(TAKEOVER_HANDED_BACK)
 
 
 def rasa_api_headers(secret: Secret, clock: Callable[[], float] = time.time) -> dict[str, str]:
@@ -83,7 +95,7 @@ class RasaConversations:
                 {"event": "active_loop", "name": None},
                 {"event": "slot", "name": TAKEOVER_SLOT, "value": True},
                 {"event": "slot", "name": AGENT_NAME_SLOT, "value": agent_name},
-                _notice(JOINED_NOTICE.format(agent=agent_name)),
+                _notice(joined_notice(agent_name)),
             ],
         )
 
@@ -107,7 +119,7 @@ class RasaConversations:
             [
                 {"event": "slot", "name": TAKEOVER_SLOT, "value": False},
                 {"event": "slot", "name": AGENT_NAME_SLOT, "value": None},
-                _notice(HANDBACK_NOTICE),
+                _notice(handback_notice()),
             ],
         )
 

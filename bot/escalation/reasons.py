@@ -1,7 +1,7 @@
 """Why a conversation is handed over: reason codes, German texts and priorities.
 
-The codes are the handoff contract of the journeys (COORDINATION.md): a
-journey sets the slot ``handoff_reason`` to one of them.
+The codes are the handoff contract of the journeys: a journey sets the slot
+``handoff_reason`` (:data:`bot.dialogue.slots.HANDOFF_REASON`) to one of them.
 """
 
 from __future__ import annotations

@@ -17,20 +17,25 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.crm.db import create_session_factory
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.escalation import schemas, views
 from bot.escalation.business_hours import german_moment
 from bot.escalation.conversation import read_conversation
 from bot.escalation.customer_context import ProfileLoader, customer_context
-from bot.escalation.errors import EscalationConflict, EscalationNotFound
+from bot.escalation.errors import (
+    EscalationConflict,
+    EscalationNotFound,
+    EscalationStoreUnavailable,
+)
 from bot.escalation.models import Agent, AuditEntry, Escalation, EscalationMessage, EscalationNote
 from bot.escalation.reasons import known_reason, priority_of, reason_text
+from bot.escalation.settings import EscalationSettings
 from bot.escalation.summary import summarize
-from bot.settings import EscalationSettings
 
 COVER_SECONDS = 5.0
 """An escalation created this long before a handoff request still covers it."""
@@ -442,12 +447,24 @@ class EscalationService:
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        """Open a session; database failures become :class:`EscalationStoreUnavailable`.
+
+        A unique-key conflict stays an ``IntegrityError``: :meth:`open_escalation`
+        resolves it (two intakes for one conversation at once).
+        """
+        try:
+            with self._sessions() as session:
+                yield session
+        except IntegrityError:
+            raise
+        except DBAPIError as error:
+            raise EscalationStoreUnavailable(
+                f"escalation database failed: {type(error.orig).__name__}"
+            ) from error
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
+        with self._reading() as session, session.begin():
             yield session
 
     @staticmethod

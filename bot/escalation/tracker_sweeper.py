@@ -6,7 +6,9 @@ customer still gets ``utter_handoff_requested`` (the rule says it first), but
 therefore reads Rasa's SQL tracker store (``RASA_TRACKER_STORE_URL``, the
 ``events`` table Rasa's ``SQLTrackerStore`` writes) every few seconds: every
 ``utter_handoff_requested`` that no escalation covers becomes one, built
-from the conversation's events by the same code as the action's. Creation is
+from the conversation's events by the same code as the action's
+(:func:`bot.escalation.handoff_reason.handoff_reason`: frustration, a locked
+verification and an accepted offer after fallbacks count here too). Creation is
 idempotent, so the action and the sweeper never produce two.
 
 Each sweep reads only the events written since the previous one (``events.id``
@@ -40,13 +42,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from bot.escalation.reasons import known_reason
+from bot.dialogue.responses import HANDOFF_REQUESTED
+from bot.dialogue.slots import CUSTOMER_NUMBER, HANDOFF_CASE_NUMBER, VERIFIED_CUSTOMER_NUMBER
+from bot.escalation.handoff_reason import handoff_reason
 from bot.escalation.schemas import EscalationIntake
 from bot.escalation.service import EscalationService
 
 logger = logging.getLogger(__name__)
 
-HANDOFF_UTTERANCE = "utter_handoff_requested"
+HANDOFF_UTTERANCE = HANDOFF_REQUESTED
 GRACE_SECONDS = 3.0
 """The action server gets this long to record a request itself."""
 LOOKBACK_SECONDS = 24 * 3600
@@ -136,16 +140,17 @@ class TrackerStoreSweeper:
             ).scalars()
             events = [json.loads(row) for row in rows if row]
         slots = _replay_slots(events)
+        session = _last_session(events)
         receipt = self._service.open_escalation(
             EscalationIntake(
                 conversation_id=sender_id,
-                reason=known_reason(slots.get("handoff_reason")),
-                case_number=slots.get("handoff_case_number"),
-                verified_customer_number=slots.get("verified_customer_number"),
-                claimed_customer_number=slots.get("customer_number"),
+                reason=handoff_reason(slots, events),
+                case_number=slots.get(HANDOFF_CASE_NUMBER),
+                verified_customer_number=slots.get(VERIFIED_CUSTOMER_NUMBER),
+                claimed_customer_number=slots.get(CUSTOMER_NUMBER),
                 channel=None,
                 slots=slots,
-                events=_last_session(events)[-2000:],
+                events=session[-2000:],
             ),
             source="tracker_store",
         )

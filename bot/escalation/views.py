@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from bot.escalation import schemas
 from bot.escalation.models import Agent, Escalation, EscalationNote
@@ -41,7 +42,7 @@ def note(row: EscalationNote) -> schemas.Note:
     )
 
 
-def _fields(row: Escalation, position: int | None, wait: int | None) -> dict:
+def _fields(row: Escalation, position: int | None, wait: int | None) -> dict[str, Any]:
     return {
         "id": row.id,
         "conversation_id": row.conversation_id,

@@ -11,18 +11,21 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.orm import sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.crm.service import CRMService
-from bot.crm.service.base import Clock, system_clock
 from bot.escalation.access import AgentAccess
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
+from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.rasa_conversations import RasaConversations
 from bot.escalation.service import EscalationService
+from bot.escalation.settings import EscalationSettings
 from bot.escalation.tracker_sweeper import TrackerStoreSweeper
-from bot.settings import EscalationSettings, Secret
+from bot.settings import Secret
 
 logger = logging.getLogger(__name__)
 
@@ -43,22 +46,35 @@ class EscalationFeature:
     def create(
         cls,
         settings: EscalationSettings,
-        crm: CRMService,
+        crm: CustomerRecords,
         service_token: Secret,
         clock: Clock = system_clock,
+        sessions: sessionmaker | None = None,
     ) -> EscalationFeature:
-        """Build the feature over the CRM's database.
+        """Build the feature.
+
+        Args:
+            settings: The escalation's settings.
+            crm: Customer profiles and history (:class:`CustomerRecords`).
+            service_token: What the action server presents to the intake.
+            clock: The current time (tests inject one).
+            sessions: Sessions of the escalation database; by default our
+                CRM service's (the tables share its database).
 
         Without AGENT_TOKEN_SECRET a random secret is used (logins end with the
         process) and put into :attr:`settings`; ``bot serve`` insists on a
         configured one.
+
         """
         if not settings.agent_token_secret:
             logger.warning("AGENT_TOKEN_SECRET is not set: agent logins last until a restart")
             settings = replace(settings, agent_token_secret=Secret(secrets.token_urlsafe(32)))
         secret = settings.agent_token_secret
         assert secret is not None
-        sessions = crm.session_factory
+        if sessions is None:
+            if not isinstance(crm, CRMService):
+                raise TypeError("another CRM needs the escalation database's sessions")
+            sessions = crm.session_factory
         service = EscalationService(sessions, settings, crm.get_profile, clock)
         agents = AgentDirectory(sessions, clock)
         live_chat = LiveChat(service, RasaConversations(settings), crm)

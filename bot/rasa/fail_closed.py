@@ -53,9 +53,9 @@ def install() -> None:
 
     original_retrieve_error = FailSafeTrackerStore.on_tracker_store_retrieve_error
     original_save_error = FailSafeTrackerStore.on_tracker_store_error
-    FailSafeTrackerStore.on_tracker_store_retrieve_error = retrieve_error  # type: ignore[method-assign]
-    FailSafeTrackerStore.on_tracker_store_error = save_error  # type: ignore[method-assign]
-    Agent.handle_message = answering_failures(Agent.handle_message)  # type: ignore[method-assign]
+    FailSafeTrackerStore.on_tracker_store_retrieve_error = retrieve_error
+    FailSafeTrackerStore.on_tracker_store_error = save_error
+    Agent.handle_message = answering_failures(Agent.handle_message)
     _installed.append(True)
 
 

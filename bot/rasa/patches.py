@@ -1,4 +1,4 @@
-"""Patches of Rasa 3.6 internals that cost time on every turn (issue 14).
+"""Patches of Rasa 3.6 internals that cost time on every turn.
 
 Each patch replaces one method of a Rasa class with a version that gives the
 same result with less work per turn (measured steps: reports/load.md). They

@@ -84,7 +84,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         password: str | None = None,
         event_broker: Any = None,
         login_db: str | None = None,
-        query: dict | None = None,
+        query: dict[str, Any] | None = None,
         startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
         **kwargs: Any,
     ) -> None:

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from bot.crm.enums import ContractKind
 from bot.crm.schemas import Contract, Vehicle
+from bot.dialogue.wording import response_text
 from bot.formatting import format_date, format_money
-from bot.personalization import vehicle_label
 from bot.self_service.replies import Reply
 from bot.time_facts import has_passed
+from bot.vehicles import vehicle_label
 
 _KIND_NAMES = {
     ContractKind.LEASING: "Leasingvertrag",
@@ -50,7 +51,8 @@ def contract_replies(
             "contract_kind": _KIND_NAMES[contract.kind],
             "contract_number": contract.contract_number,
             "contract_vehicle": vehicle_label(
-                by_vin.get(contract.vehicle_vin or ""), "Ihr Fahrzeug"
+                by_vin.get(contract.vehicle_vin or ""),
+                response_text("utter_contract_vehicle_unknown"),
             ),
             "contract_rate": format_money(contract.monthly_rate_eur),
             "contract_start": format_date(contract.start_date),

@@ -20,16 +20,26 @@ class Button:
         title: What the button shows (a record's name: data, not wording).
         intent: The intent the button sends.
         entities: The entities it sends along.
+        said: Instead of an intent, text the NLU reads like a typed answer
+            (a slot button ``24.11.2026 10:00``).
 
     """
 
     title: str
-    intent: str
+    intent: str = ""
     entities: dict[str, str] = field(default_factory=dict)
+    said: str | None = None
+
+    @classmethod
+    def saying(cls, title: str, text: str) -> Button:
+        """Return a button that sends ``text`` as if the customer typed it."""
+        return cls(title, said=text)
 
     @property
     def payload(self) -> str:
         """The button's payload, as Rasa parses it without the NLU."""
+        if self.said is not None:
+            return self.said
         suffix = json.dumps(self.entities, ensure_ascii=False) if self.entities else ""
         return f"/{self.intent}{suffix}"
 

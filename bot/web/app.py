@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse
 
 from bot.crm import schemas
 from bot.crm.api import crm_error_response, crm_router
-from bot.crm.db import create_crm_engine
+from bot.crm.db import create_crm_engine, create_session_factory
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
 from bot.desk.router import install_desk
+from bot.escalation.settings import EscalationSettings
 from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
 from bot.web.site import website_router
@@ -27,15 +28,17 @@ def create_app(
     settings: Settings,
     *,
     crm_service: CRMService | None = None,
+    escalation_settings: EscalationSettings | None = None,
     routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """Build the bot service.
 
     Args:
         settings: The service settings; CRM_API_TOKEN must be set. The
-            escalation feature (``settings.escalation``) is ``app.state.escalations``.
+            escalation feature (:mod:`bot.escalation.settings`) is ``app.state.escalations``.
         crm_service: The CRM to expose; by default one over
             ``settings.crm_database_url`` (its engine is closed on shutdown).
+        escalation_settings: The escalation's settings; by default from the environment.
         routers: Further routers to mount (agent desk, website, ...).
 
     Returns:
@@ -51,14 +54,25 @@ def create_app(
         engine = create_crm_engine(settings.crm_database_url)
         crm_service = CRMService(engine)
     service = crm_service
-    escalations = EscalationFeature.create(settings.escalation, service, token)
+    escalation_settings = escalation_settings or EscalationSettings.from_env()
+    escalation_engine = escalation_sessions = None
+    if escalation_settings.database_url:  # the escalation tables in a database of their own
+        escalation_engine = create_crm_engine(escalation_settings.database_url)
+        escalation_sessions = create_session_factory(escalation_engine)
+    escalations = EscalationFeature.create(
+        escalation_settings,
+        service,
+        escalation_settings.intake_token(token),
+        sessions=escalation_sessions,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with escalations.running():
             yield
-        if engine is not None:
-            engine.dispose()
+        for own_engine in (engine, escalation_engine):
+            if own_engine is not None:
+                own_engine.dispose()
 
     app = FastAPI(
         title="Nordlicht bot service",

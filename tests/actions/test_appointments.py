@@ -37,7 +37,7 @@ from actions.appointments_submit import (
 from actions.services import Services
 from bot.clock import NETWORK_TIMEZONE
 from bot.crm.enums import AppointmentStatus
-from tests.actions.conftest import action, as_dict, make_tracker, responses, slot, user
+from tests.actions.conftest import action, as_dict, demo_clock, make_tracker, responses, slot, user
 
 SCHMIDT = "K-100001"
 SCHMIDT_VIN = "WNL0AUR0T2021A001"
@@ -307,6 +307,37 @@ async def test_the_summary_names_everything_that_will_be_booked(services, domain
         "10:00",
     )
     assert message["workshop_name"] == "Nordlicht Werkstatt München-Mitte"
+
+
+class WorkshopsDown:
+    """The real CRM, except that its workshop directory fails (one endpoint down)."""
+
+    def __init__(self, crm: Any) -> None:
+        self._crm = crm
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._crm, name)
+
+    async def find_workshops(self, *args: Any, **kwargs: Any) -> Any:
+        from bot.crm.errors import CRMUnavailable
+
+        raise CRMUnavailable("workshops down")
+
+
+async def test_the_summary_without_the_workshop_directory_is_a_polite_apology(
+    local_crm, domain
+) -> None:
+    services = Services(crm_factory=lambda: WorkshopsDown(local_crm), clock=demo_clock)
+    dispatcher = CollectingDispatcher()
+    tracker = turn(
+        domain,
+        user("24.11.2026 10:00", "inform"),
+        form="book_appointment_form",
+        asked="appointment_start",
+        values={"appointment_workshop": "muenchen-mitte", "appointment_start": "2026-11-24T10:00"},
+    )
+    assert await ActionAskAppointmentConfirmed(services).run(dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == ["utter_crm_unavailable"]
 
 
 async def test_no_to_the_summary_lets_the_customer_choose_another_time(services, domain) -> None:

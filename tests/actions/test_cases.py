@@ -11,7 +11,7 @@ from actions.cases import ActionAskCaseVehicle, ActionSubmitCase, ValidateCaseFo
 from actions.journeys import JOURNEYS
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.seed.population import customer_number
-from bot.personalization import vehicle_label
+from bot.vehicles import vehicle_label
 from tests.actions.conftest import as_dict, make_tracker, responses
 from tests.actions.journey_turns import form_tracker, request_tracker
 
@@ -86,6 +86,16 @@ async def test_stop_clears_the_form(services, domain) -> None:
     assert values["case_description"] is None and values["requested_slot"] is None
 
 
+async def test_a_long_description_with_a_stop_word_is_an_answer_not_a_stop(
+    services, domain
+) -> None:
+    """The one form policy: "doch nicht" inside a long free-text answer does not stop the form."""
+    text = "Die Klimaanlage kühlt doch nicht mehr richtig, seit zwei Wochen schon"
+    values, dispatcher = await validate(services, domain, "case_description", text, "complaint")
+    assert responses(dispatcher) == []
+    assert values == {"case_description": text}
+
+
 async def submit(services, domain, customer, topic, description, vin="none"):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
@@ -110,7 +120,7 @@ async def test_a_standard_complaint_gets_a_case_number(services, domain, crm_ser
     case = crm_service_local.list_cases("K-100002")[0]
     assert case.kind is CaseKind.COMPLAINT and case.priority is CasePriority.NORMAL
     assert case.subject == "Reklamation: Der Lack hat Kratzer"
-    assert "Vela e, K-MY 812" in case.description and "seit letzter Woche" in case.description
+    assert "Vela e (K-MY 812)" in case.description and "seit letzter Woche" in case.description
     assert responses(dispatcher) == ["utter_case_opened_complaint"]
     assert dispatcher.messages[0]["case_number"] == case.case_number
     assert not any(isinstance(e, dict) and e.get("event") == "followup" for e in events)
@@ -172,7 +182,7 @@ async def test_the_case_records_what_happened_since_when_and_the_vehicle(
     complaint = crm_service_local.list_cases("K-100002")[0]
     assert complaint.description == (
         "Der Lack hat Kratzer\n\nSeit: seit letzter Woche\n"
-        "Fahrzeug: Vela e, K-MY 812 (FIN WNL0VEL0E2022B002)"
+        "Fahrzeug: Vela e (K-MY 812), FIN WNL0VEL0E2022B002"
     )
     claim = next(c for c in crm_service_local.list_cases("K-100001") if c.kind is CaseKind.WARRANTY)
     assert claim.description == (

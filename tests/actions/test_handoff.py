@@ -82,6 +82,25 @@ async def test_without_agents_online_the_customer_gets_a_ticket(domain, escalati
     assert message["callback_due"] == "Montag, 23.11.2026, 14:00 Uhr"
 
 
+def test_a_ticket_without_a_callback_time_promises_the_next_possible_time() -> None:
+    from actions.handoff import tell_what_happens_next
+    from bot.escalation.schemas import IntakeReceipt
+
+    dispatcher = CollectingDispatcher()
+    receipt = IntakeReceipt(
+        escalation_id=1,
+        created=True,
+        mode="ticket",
+        queue_position=None,
+        wait_minutes=None,
+        callback_due_at=None,
+        ticket_number="E-000001",
+    )
+    tell_what_happens_next(dispatcher, receipt)
+    assert dispatcher.messages[0]["response"] == "utter_handoff_ticket_soon"
+    assert dispatcher.messages[0]["ticket_number"] == "E-000001"
+
+
 async def test_a_journey_reason_and_case_number_are_used_then_cleared(domain, escalations) -> None:
     feature, client = escalations
     tracker = request_tracker(

@@ -128,7 +128,7 @@ async def test_contract_info_of_the_leasing_contract(services, domain) -> None:
     assert details["contract_rate"] == "489,00 €"
     assert details["contract_end"] == "20.08.2027"
     assert details["contract_mileage"] == "15.000"
-    assert details["contract_vehicle"] == "Vela e, K-MY 812"
+    assert details["contract_vehicle"] == "Vela e (K-MY 812)"
     _, dispatcher = await serve(services, tracker, "contract_info", "K-100001")
     assert responses(dispatcher) == ["utter_contract_none"]
 

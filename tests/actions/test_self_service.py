@@ -64,10 +64,10 @@ async def test_the_urgent_case_goes_to_a_human(services, domain, crm_service_loc
     events, dispatcher = await run(ActionSubmitBreakdown(services), tracker, domain)
     case = crm_service_local.list_cases("K-100001")[0]
     assert case.kind is CaseKind.BREAKDOWN and case.priority is CasePriority.URGENT
-    assert case.subject == "Panne: Aurora Touring, M-AS 2004"
+    assert case.subject == "Panne: Aurora Touring (M-AS 2004)"
     assert case.description == (
         "Standort: A9 Richtung München km 234\n"
-        "Fahrzeug: Aurora Touring, M-AS 2004 (FIN WNL0AUR0T2021A001)"
+        "Fahrzeug: Aurora Touring (M-AS 2004), FIN WNL0AUR0T2021A001"
     )
     assert responses(dispatcher) == ["utter_breakdown_case_opened"]
     assert as_dict(events)["handoff_reason"] == "breakdown_urgent"

@@ -11,7 +11,6 @@ from bot.personalization import (
     completed_years,
     loyalty,
     select_highlights,
-    vehicle_label,
 )
 from bot.topics import PERSONAL_TOPICS
 
@@ -85,7 +84,7 @@ async def test_wagner_hears_of_the_recall_then_the_overdue_invoice(profiles) -> 
     found = select_highlights(profiles["K-100003"], NOW)
     assert kinds(found) == ["recall", "overdue_invoice"]
     assert found[0].values == {
-        "vehicle": "Aurora Limousine, W-12345A",
+        "vehicle": "Aurora Limousine (W-12345A)",
         "campaign_code": "RC-2026-07",
         "recall_title": "Austausch Bremsschlauch vorne",
     }
@@ -103,7 +102,7 @@ async def test_meier_hears_his_car_is_ready(profiles) -> None:
     assert kinds(found) == ["ready_for_pickup"]  # his closed complaints are not mentioned
     assert found[0].values == {
         "workshop_name": "Nordlicht Werkstatt Zürich",
-        "vehicle": "Strato GT, ZH 123456",
+        "vehicle": "Strato GT (ZH 123456)",
     }
 
 
@@ -232,16 +231,3 @@ def test_every_highlight_names_the_personal_topics_that_answer_it() -> None:
 
     assert set(ANSWERED_BY) == set(_PRIORITY)
     assert set().union(*ANSWERED_BY.values()) <= set(PERSONAL_TOPICS)
-
-
-def test_vehicle_labels() -> None:
-    vehicle = schemas.Vehicle(
-        vin="WNL0AUR0T2021A001",
-        model="Aurora Touring",
-        plate=None,
-        first_registration=None,
-        mileage_km=None,
-        next_service_due=datetime(2027, 1, 1).date(),
-    )
-    assert vehicle_label(vehicle) == "Aurora Touring"
-    assert vehicle_label(None, "Reparatur Fahrwerk") == "Reparatur Fahrwerk"

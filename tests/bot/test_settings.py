@@ -34,8 +34,6 @@ def test_values_from_the_environment() -> None:
             "RASA_URL": "http://rasa:5005/",
         }
     )
-    assert settings.escalation.rasa_url == "http://rasa:5005"
-    assert settings.escalation.require_agent_token_secret().reveal() == "agent-secret-" * 3
     assert settings.crm_api_url == "http://bot:8000"
     assert settings.require_crm_api_token().reveal() == "s3cret-token"
     assert (settings.bot_host, settings.bot_port, settings.crm_timeout_seconds) == (
@@ -118,3 +116,44 @@ def test_the_rasa_url_is_kept_as_an_origin() -> None:
 def test_malformed_website_settings_fail_loudly(key: str, value: str) -> None:
     with pytest.raises(SettingsError, match=key):
         Settings.from_env({key: value})
+
+
+def test_the_escalation_reads_its_own_settings() -> None:
+    from bot.escalation.settings import EscalationSettings
+
+    env = {
+        "AGENT_TOKEN_SECRET": "agent-secret-" * 3,
+        "RASA_URL": "http://rasa:5005/",
+        "CRM_API_URL": "http://bot:8000/",
+        "CRM_API_TOKEN": "crm-token",
+    }
+    escalation = EscalationSettings.from_env(env)
+    assert escalation.rasa_url == "http://rasa:5005"
+    assert escalation.require_agent_token_secret().reveal() == "agent-secret-" * 3
+    # without ESCALATION_API_*: the bot service's URL and token, the CRM's database
+    assert escalation.api_url == "http://bot:8000"
+    assert escalation.intake_token(Secret("crm-token")).reveal() == "crm-token"
+    assert escalation.database_url is None
+    own = EscalationSettings.from_env(
+        {
+            **env,
+            "ESCALATION_API_URL": "http://desk:9000/",
+            "ESCALATION_API_TOKEN": "escalation-token",
+            "ESCALATION_DATABASE_URL": "postgresql+psycopg2://esc:pw@db:5432/esc",
+        }
+    )
+    assert own.api_url == "http://desk:9000"
+    assert own.intake_token(Secret("crm-token")).reveal() == "escalation-token"
+    assert own.database_url == "postgresql+psycopg2://esc:pw@db:5432/esc"
+    assert "escalation-token" not in repr(own)
+    with pytest.raises(SettingsError, match="ESCALATION_API_TOKEN"):
+        EscalationSettings.from_env({}).intake_token(None)
+
+
+def test_the_bot_settings_do_not_import_the_escalation() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, bot.settings; print('bot.escalation' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"

@@ -51,7 +51,7 @@ def greetings(calendar: DemoCalendar) -> dict[str, tuple[list[str], list[str]]]:
         "K-100004": (
             [
                 "Guten Tag Herr Meier",
-                "Strato GT, ZH 123456",
+                "Strato GT (ZH 123456)",
                 "Nordlicht Werkstatt Zürich",
                 "abgeholt",
             ],

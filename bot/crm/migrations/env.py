@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from bot.crm.models import Base
-from bot.escalation import models as _escalation_models  # noqa: F401  (its tables)
 
 target_metadata = Base.metadata
+
+
+def _is_ours(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave alone the tables of others in the same database (the escalation's, since 0006)."""
+    return not (type_ == "table" and reflected and compare_to is None)
 
 
 def run_migrations() -> None:
@@ -19,6 +25,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_object=_is_ours,
         )
         with context.begin_transaction():
             context.run_migrations()

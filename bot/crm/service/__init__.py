@@ -1,6 +1,6 @@
 """The CRM service: intention-revealing operations; the only code that queries the CRM."""
 
-from bot.crm.service.base import Clock, system_clock
+from bot.clock import Clock, system_clock
 from bot.crm.service.calendar import CalendarOperations
 from bot.crm.service.customers import CustomerOperations
 from bot.crm.service.history import HistoryOperations

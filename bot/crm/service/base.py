@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
@@ -136,7 +137,7 @@ class ServiceBase:
         summary: str,
         conversation_id: str | None = None,
         case_id: int | None = None,
-        details: dict | None = None,
+        details: dict[str, Any] | None = None,
     ) -> Interaction:
         """Add an entry to the customer's contact history (inside the caller's transaction)."""
         interaction = Interaction(

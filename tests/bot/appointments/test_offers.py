@@ -8,7 +8,6 @@ from bot.appointments.dates import parse_when
 from bot.appointments.offers import (
     canonical_service,
     match_appointment,
-    match_vehicle,
     match_workshops,
     moment_from_key,
     pick_slots,
@@ -21,7 +20,6 @@ from bot.crm.schemas import (
     Appointment,
     OpeningHours,
     Slot,
-    Vehicle,
     Workshop,
     WorkshopRef,
 )
@@ -47,17 +45,6 @@ def workshop(code: str, city: str, name: str) -> Workshop:
         phone="+49 30 1",
         hours_display="Mo-Fr 08:00-19:00",
         opening_hours=[OpeningHours(weekday=0, opens=time(8), closes=time(19))],
-    )
-
-
-def vehicle(vin: str, model: str, plate: str | None) -> Vehicle:
-    return Vehicle(
-        vin=vin,
-        model=model,
-        plate=plate,
-        first_registration=None,
-        mileage_km=None,
-        next_service_due=None,
     )
 
 
@@ -92,18 +79,6 @@ def test_workshops_are_found_by_name_city_or_code() -> None:
     assert [w.code for w in match_workshops("Nordlicht Autohaus Berlin", shops)] == ["berlin"]
     assert [w.code for w in match_workshops("in Muenchen bitte", shops)] == ["muenchen-mitte"]
     assert match_workshops("Hamburg", shops) == []
-
-
-def test_vehicles_are_found_by_plate_vin_or_model() -> None:
-    cars = [
-        vehicle("WNL0AUR0T2021A001", "Aurora Touring", "M-AS 2004"),
-        vehicle("WNL0VEL0E2022B002", "Vela e", "M-XY 1"),
-    ]
-    assert match_vehicle("Aurora Touring (M-AS 2004)", cars) is cars[0]
-    assert match_vehicle("m-as 2004", cars) is cars[0]
-    assert match_vehicle("WNL0VEL0E2022B002", cars) is cars[1]
-    assert match_vehicle("den Vela e", cars) is cars[1]
-    assert match_vehicle("Strato", cars) is None
 
 
 def test_appointments_are_found_by_number_date_or_service() -> None:

@@ -31,9 +31,9 @@ async def app(crm_service_local, tmp_path: Path):
         Settings(
             crm_database_url=f"sqlite:///{tmp_path / 'unused.db'}",
             crm_api_token=CRM_TOKEN,
-            escalation=settings(),
         ),
         crm_service=crm_service_local,
+        escalation_settings=settings(),
     )
     built.state.escalations.agents.create_agent("keller", PASSWORD, "Frau Keller")
     return built

@@ -12,8 +12,9 @@ import pytest
 
 from bot.escalation.business_hours import BusinessHours
 from bot.escalation.rasa_conversations import RasaConversations
+from bot.escalation.settings import EscalationSettings
 from bot.escalation.wiring import EscalationFeature
-from bot.settings import EscalationSettings, Secret
+from bot.settings import Secret
 
 SERVICE_TOKEN = Secret("service-token-0123456789abcdef0123456789")
 AGENT_SECRET = Secret("agent-secret-0123456789abcdef0123456789ab")

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.escalation.business_hours import BusinessHours, ScheduleError, german_moment
-from bot.settings import EscalationSettings, SettingsError
+from bot.escalation.settings import EscalationSettings
+from bot.settings import SettingsError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEFAULT = BusinessHours.parse("mo-fr 08:00-18:00; sa 09:00-13:00")

@@ -194,3 +194,23 @@ def test_a_resolved_conversation_can_escalate_again(feature) -> None:
 
 def test_a_request_nobody_recorded_is_not_covered(feature, clock) -> None:
     assert not feature.service.covers_request("nobody", clock().timestamp())
+
+
+def test_a_failing_database_becomes_the_escalations_own_error(tmp_path) -> None:
+    """Database errors are translated at the escalation's boundary (503 at the API)."""
+    import pytest
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.escalation.errors import EscalationStoreUnavailable
+    from bot.escalation.schemas import EscalationIntake
+    from bot.escalation.service import EscalationService
+    from tests.bot.escalation.conftest import settings
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'escalations.db'}")
+    service = EscalationService(sessionmaker(bind=engine, future=True), settings())
+    with pytest.raises(EscalationStoreUnavailable) as raised:
+        service.open_escalation(EscalationIntake(conversation_id="c-1", events=[]))
+    assert raised.value.status_code == 503
+    assert "tmp" not in str(raised.value)  # the detail (paths, SQL) stays in the cause
+    engine.dispose()

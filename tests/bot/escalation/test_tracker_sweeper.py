@@ -119,3 +119,24 @@ def test_a_late_committed_request_still_in_its_grace_is_found_later(feature, tmp
     assert [feature.service.get_escalation(i).conversation_id for i in created] == ["late"]
     assert sweeper.sweep(now=T0 + 150) == []
     sweeper.close()
+
+
+def test_the_sweeper_decides_the_reason_like_the_action(feature, tmp_path) -> None:
+    """Frustration and a locked verification count for a missed request too."""
+    from tests.bot.escalation.conftest import user
+
+    angry = invoice_conversation()[:-1]
+    angry[-3] = user(
+        "Das ist doch Mist, ich will sofort einen Menschen", "express_frustration", at=30
+    )
+    locked = invoice_conversation()[:-1]
+    locked.insert(-2, slot("verification_failures", 3.0, 25))
+    url = tracker_store(tmp_path / "tracker.db", {"angry": angry, "locked": locked})
+    sweeper = TrackerStoreSweeper(url, feature.service, grace_seconds=3)
+    created = sweeper.sweep(now=T0 + 60)
+    reasons = {
+        feature.service.get_escalation(i).conversation_id: feature.service.get_escalation(i).reason
+        for i in created
+    }
+    assert reasons == {"angry": "frustration", "locked": "verification_locked"}
+    sweeper.close()

@@ -1,16 +1,34 @@
-"""Which of the customer's vehicles a message means (VIN, plate or model)."""
+"""The customer's vehicles in the dialogue: how one is named, and which one a message means.
+
+One label and one matcher for every journey (appointments, cases, the
+breakdown, contracts, the greeting), so a customer sees a car named the same
+way everywhere: ``Aurora Touring (M-AS 2004)``.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from bot.crm.identifiers import normalize_vin
 from bot.crm.schemas import Vehicle
-from bot.personalization import vehicle_label
 from bot.self_service.replies import Button
 
 NO_VEHICLE = "none"
-"""Slot value when the concern is about no vehicle of the customer's."""
+"""Vehicle slot value when the concern is about no vehicle of the customer's."""
+
+
+def vehicle_label(vehicle: Vehicle | None, fallback: str = "") -> str:
+    """Return how a vehicle is named to its owner: ``Aurora Touring (M-AS 2004)``.
+
+    Args:
+        vehicle: The vehicle, or None.
+        fallback: The text when there is no vehicle.
+
+    """
+    if vehicle is None:
+        return fallback
+    return f"{vehicle.model} ({vehicle.plate})" if vehicle.plate else vehicle.model
 
 
 def _plain(text: str) -> str:
@@ -20,9 +38,18 @@ def _plain(text: str) -> str:
 def match_vehicle(
     vehicles: Sequence[Vehicle], *, vin: str | None = None, plate: str | None = None, text: str = ""
 ) -> Vehicle | None:
-    """Return the customer's vehicle named by VIN, plate or model (only if unambiguous)."""
-    if vin:
-        found = [v for v in vehicles if v.vin == vin.strip().upper()]
+    """Return the customer's vehicle named by VIN, plate or model (only if unambiguous).
+
+    Args:
+        vehicles: The customer's vehicles.
+        vin: A VIN (an entity or a slot value).
+        plate: A licence plate (an entity).
+        text: The customer's words or a button's title ("Aurora Touring (M-AS 2004)").
+
+    """
+    wanted = normalize_vin(vin) if vin else normalize_vin(text.strip())
+    if wanted:
+        found = [v for v in vehicles if v.vin == wanted]
         if found:
             return found[0]
     said = _plain(f"{plate or ''} {text}")
@@ -51,7 +78,7 @@ def sole_vehicle(vehicles: Sequence[Vehicle]) -> str | None:
 
 
 def vehicle_note(vehicle: Vehicle | None, missing: str) -> str:
-    """Return the vehicle line of a case: ``Aurora Touring, M-AS 2004 (FIN ...)`` or ``missing``."""
+    """Return the vehicle line of a case: ``Aurora Touring (M-AS 2004), FIN ...`` or ``missing``."""
     if vehicle is None:
         return missing
-    return f"{vehicle_label(vehicle)} (FIN {vehicle.vin})"
+    return f"{vehicle_label(vehicle)}, FIN {vehicle.vin}"
