@@ -79,8 +79,8 @@ def asked(tracker: Tracker) -> str | None:
 
 
 def text_of(tracker: Tracker) -> str:
-    """Return the text of the latest message."""
-    return str((tracker.latest_message or {}).get("text") or "")
+    """Return the latest message, or the payload of the offered button it picks."""
+    return slots.chosen_text(tracker)
 
 
 def entity(tracker: Tracker, name: str) -> str | None:

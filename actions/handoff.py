@@ -26,6 +26,8 @@ from actions.turn_errors import TurnGuard
 from bot.dialogue import responses
 from bot.dialogue.slots import (
     CUSTOMER_NUMBER,
+    ESCALATION_OPEN,
+    ESCALATION_TICKET,
     HANDOFF_CASE_NUMBER,
     HANDOFF_REASON,
     IDENTITY_CLAIM,
@@ -121,7 +123,11 @@ class ActionRequestHuman(TurnGuard, Action):
             return events
         logger.info("Escalation %s (%s) recorded", receipt.escalation_id, reason)
         tell_what_happens_next(dispatcher, receipt)
-        return events
+        return [
+            SlotSet(ESCALATION_OPEN, True),
+            SlotSet(ESCALATION_TICKET, receipt.ticket_number),
+            *events,
+        ]
 
 
 def _current_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from bot.conversation_log import Conversation, channel_for, conversation_id_for
+from bot.dialogue.choices import Option, choose
 from bot.dialogue.form_policy import Turn
 from bot.dialogue.slots import (  # the actions' names, defined once
     CUSTOMER_GREETED as CUSTOMER_GREETED,
@@ -195,10 +196,45 @@ def turn(tracker: Tracker) -> Turn:
     asked = tracker.get_slot(REQUESTED_SLOT)
     return Turn(
         intent=latest_intent(tracker),
-        text=str(message.get("text") or ""),
+        text=chosen_text(tracker),
         entities=entities,
         asked=asked if isinstance(asked, str) else None,
     )
+
+
+def offered_options(tracker: Tracker) -> list[Option]:
+    """Return the buttons of the bot's answer to the customer's previous message."""
+    options: list[Option] = []
+    users = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users == 2:
+                break
+        elif kind == "bot" and users == 1:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            options[:0] = [
+                Option(value=str(b["payload"]), title=str(b["title"]), payload=str(b["payload"]))
+                for b in buttons
+                if isinstance(b, dict) and b.get("payload") and b.get("title")
+            ]
+    return options
+
+
+def chosen_text(tracker: Tracker) -> str:
+    """Return the latest message, or the payload of the offered button it picks.
+
+    "der erste", "den um 10", "den Strato" or "ja" to a single offer read as
+    a click on that button (:func:`bot.dialogue.choices.choose`). Buttons that
+    send an intent ("/affirm") are left to the NLU and the form policy.
+    """
+    text = str((tracker.latest_message or {}).get("text") or "")
+    said = [o for o in offered_options(tracker) if not o.payload.startswith("/")]
+    choice = choose(text, said)
+    if choice.option is not None and choice.how not in ("payload", "title"):
+        return choice.option.payload
+    return text
 
 
 def latest_user_metadata(tracker: Tracker) -> dict[str, Any]:

@@ -31,6 +31,10 @@ AGENT_TAKEOVER = "agent_takeover"
 """True while an agent has the chat: the customer's messages go to the agent."""
 AGENT_NAME = "agent_name"
 """The name of the agent who took the chat over."""
+ESCALATION_OPEN = "escalation_open"
+"""True from the handoff until an agent hands back: follow-ups go to the escalation."""
+ESCALATION_TICKET = "escalation_ticket"
+"""The open escalation's ticket number (E-000042), to tell the customer."""
 
 # --- appointments -------------------------------------------------------------------
 APPOINTMENT_SERVICE = "appointment_service"

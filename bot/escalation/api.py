@@ -178,4 +178,13 @@ def escalation_routers(
             )
         }
 
+    @internal.post(
+        "/follow-ups",
+        summary="What the customer added after the handoff, for the open escalation",
+        response_model=schemas.FollowUpReceipt,
+        status_code=status.HTTP_202_ACCEPTED,
+    )
+    def follow_up(body: schemas.CustomerMessage) -> schemas.FollowUpReceipt:
+        return service.add_follow_up(body.conversation_id, body.text, body.timestamp)
+
     return [auth, desk, internal]

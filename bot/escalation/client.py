@@ -18,7 +18,12 @@ import anyio
 import httpx
 from pydantic import ValidationError
 
-from bot.escalation.schemas import CustomerMessage, EscalationIntake, IntakeReceipt
+from bot.escalation.schemas import (
+    CustomerMessage,
+    EscalationIntake,
+    FollowUpReceipt,
+    IntakeReceipt,
+)
 from bot.escalation.settings import EscalationSettings
 from bot.settings import Secret
 
@@ -33,6 +38,10 @@ class EscalationUnavailable(Exception):
 
 class NoTakeover(Exception):
     """No agent has taken over the conversation (any more)."""
+
+
+class NoOpenEscalation(Exception):
+    """The conversation has no open escalation (any more)."""
 
 
 class EscalationClient:
@@ -115,6 +124,24 @@ class EscalationClient:
         if response.status_code != 202:
             raise EscalationUnavailable(f"takeover message answered {response.status_code}")
         return int(response.json()["escalation_id"])
+
+    async def add_follow_up(self, message: CustomerMessage) -> FollowUpReceipt:
+        """Add a customer message to the conversation's open escalation.
+
+        Raises:
+            NoOpenEscalation: The escalation was resolved (or never recorded).
+            EscalationUnavailable: The service did not answer in time.
+
+        """
+        response = await self._post("/follow-ups", message.dict())
+        if response.status_code == 404:
+            raise NoOpenEscalation(message.conversation_id)
+        if response.status_code != 202:
+            raise EscalationUnavailable(f"follow-up answered {response.status_code}")
+        try:
+            return FollowUpReceipt.parse_obj(response.json())
+        except (ValueError, ValidationError) as error:
+            raise EscalationUnavailable(f"malformed follow-up answer: {error}") from None
 
     async def aclose(self) -> None:
         """Release connections."""

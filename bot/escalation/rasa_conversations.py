@@ -26,7 +26,7 @@ import httpx
 import jwt
 
 from bot.dialogue.responses import TAKEOVER_HANDED_BACK, TAKEOVER_JOINED
-from bot.dialogue.slots import AGENT_NAME, AGENT_TAKEOVER
+from bot.dialogue.slots import AGENT_NAME, AGENT_TAKEOVER, ESCALATION_OPEN, ESCALATION_TICKET
 from bot.dialogue.wording import response_text
 from bot.escalation.errors import TakeoverFailed
 from bot.escalation.settings import EscalationSettings
@@ -119,6 +119,8 @@ class RasaConversations:
             [
                 {"event": "slot", "name": TAKEOVER_SLOT, "value": False},
                 {"event": "slot", "name": AGENT_NAME_SLOT, "value": None},
+                {"event": "slot", "name": ESCALATION_OPEN, "value": False},
+                {"event": "slot", "name": ESCALATION_TICKET, "value": None},
                 _notice(handback_notice()),
             ],
         )

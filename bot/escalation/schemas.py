@@ -121,6 +121,13 @@ class IntakeReceipt(Schema):
     ticket_number: str
 
 
+class FollowUpReceipt(Schema):
+    """The open escalation a customer's follow-up was added to."""
+
+    escalation_id: int
+    ticket_number: str
+
+
 class LoginRequest(Command):
     """Agent credentials."""
 

@@ -357,6 +357,40 @@ class EscalationService:
                 )
             return int(row.id)
 
+    def add_follow_up(
+        self, conversation_id: str, text: str, timestamp: float | None
+    ) -> schemas.FollowUpReceipt:
+        """Add what the customer wrote after the handoff to their open escalation.
+
+        The message joins the transcript and the summary gets a "Nachtrag", so
+        the agent who claims it reads everything; the same message (by its
+        timestamp) is added once.
+
+        Raises:
+            EscalationNotFound: The conversation has no open escalation.
+
+        """
+        sent = (
+            datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
+            if timestamp
+            else as_naive_utc(self._clock())
+        )
+        with self._writing() as session:
+            row = session.execute(
+                select(Escalation).where(Escalation.open_key == conversation_id)
+            ).scalar_one_or_none()
+            if row is None:
+                raise EscalationNotFound("this conversation has no open escalation")
+            key = f"{timestamp:.6f}:follow-up" if timestamp else None
+            if key is None or key not in {m.source_key for m in row.messages}:
+                row.messages.append(
+                    EscalationMessage(role="customer", text=text, sent_at=sent, source_key=key)
+                )
+                row.summary = f"{row.summary}\nNachtrag des Kunden: {text[:300]}"
+            return schemas.FollowUpReceipt(
+                escalation_id=int(row.id), ticket_number=views.ticket_number(int(row.id))
+            )
+
     def resolve(
         self, escalation_id: int, agent_id: int, resolution: str, note: str | None
     ) -> schemas.EscalationDetail:

@@ -52,7 +52,14 @@ async def test_a_request_creates_the_escalation_and_tells_what_happens_next(
     dispatcher = CollectingDispatcher()
     tracker = request_tracker(domain, slots={"verified_customer_number": "K-100001"})
     events = await ActionRequestHuman(client).run(dispatcher, tracker, domain)
-    assert as_dict(events) == {"handoff_reason": None, "handoff_case_number": None}
+    ticket = as_dict(events)["escalation_ticket"]
+    assert as_dict(events) == {
+        "escalation_open": True,
+        "escalation_ticket": ticket,
+        "handoff_reason": None,
+        "handoff_case_number": None,
+    }
+    assert ticket.startswith("E-")
     assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
     assert dispatcher.messages[0]["response"] == "utter_handoff_queue"
     assert (dispatcher.messages[0]["queue_position"], dispatcher.messages[0]["wait_minutes"]) == (
@@ -107,8 +114,13 @@ async def test_a_journey_reason_and_case_number_are_used_then_cleared(domain, es
         domain, slots={"handoff_reason": "breakdown_urgent", "handoff_case_number": "C-2000007"}
     )
     events = await ActionRequestHuman(client).run(CollectingDispatcher(), tracker, domain)
-    assert as_dict(events) == {"handoff_reason": None, "handoff_case_number": None}
     [escalation] = feature.service.list_escalations("open")
+    assert as_dict(events) == {
+        "escalation_open": True,
+        "escalation_ticket": f"E-{escalation.id:06d}",
+        "handoff_reason": None,
+        "handoff_case_number": None,
+    }
     assert (escalation.reason, escalation.priority, escalation.case_number) == (
         "breakdown_urgent",
         "urgent",
