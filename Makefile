@@ -116,7 +116,7 @@ validate: install ## rasa data validate (domain, data, stories, rules); warnings
 	$(RASA) data validate --fail-on-warnings
 
 nlu-eval: spacy nlu-augment ## Train on data/, evaluate on tests/nlu/, write reports/nlu/
-	$(PY) -m bot.nlu.evaluation --train data --test tests/nlu --out reports/nlu
+	$(PY) -m bot.nlu.evaluation --train data --test tests/nlu --out reports/nlu $(NLU_EVAL_ARGS)
 
 nlu-augment: install ## Regenerate data/nlu/augmented_variants.yml (noisy copies of data/nlu; no-op when current)
 	$(PY) -m bot.nlu.augment

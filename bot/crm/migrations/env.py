@@ -6,6 +6,7 @@ from alembic import context
 
 from bot.crm.models import Base
 from bot.escalation import models as _escalation_models  # noqa: F401  (its tables)
+from bot.training import models as _training_models  # noqa: F401  (its tables)
 
 target_metadata = Base.metadata
 
