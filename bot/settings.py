@@ -14,9 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from bot.training.settings import TrainingSettings
 
 from bot.escalation.business_hours import (
     DEFAULT_SCHEDULE,
@@ -200,6 +204,7 @@ class Settings:
         action_server_port: Port the action server listens on.
         identity_claim_secret: Signs verified identities in the action server
             (IDENTITY_CLAIM_SECRET, see ``bot.identity_claims``).
+        training: The trainers' inbox (``bot.training.settings``).
 
     """
 
@@ -217,6 +222,7 @@ class Settings:
     action_server_host: str = "127.0.0.1"
     action_server_port: int = 5055
     identity_claim_secret: Secret | None = None
+    training: TrainingSettings = field(default_factory=lambda: _training_settings())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -248,6 +254,7 @@ class Settings:
             action_server_host=env.get("ACTION_SERVER_HOST") or cls.action_server_host,
             action_server_port=_port(env, "ACTION_SERVER_PORT", cls.action_server_port),
             identity_claim_secret=_secret(env.get("IDENTITY_CLAIM_SECRET")),
+            training=_training_settings(env),
         )
 
     def require_crm_api_token(self) -> Secret:
@@ -300,6 +307,13 @@ class Settings:
 def get_settings() -> Settings:
     """Return the settings of this process, read from the environment once."""
     return Settings.from_env()
+
+
+def _training_settings(env: Mapping[str, str] | None = None) -> TrainingSettings:
+    """Return the training inbox's settings (imported late: that module imports this one)."""
+    from bot.training.settings import TrainingSettings
+
+    return TrainingSettings() if env is None else TrainingSettings.from_env(env)
 
 
 def _secret(value: str | None) -> Secret | None:

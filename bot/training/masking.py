@@ -23,7 +23,6 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from bot.crm.models import Customer
-from bot.log_privacy import mask as mask_for_logs
 
 MAX_TEXT_CHARACTERS = 2000
 """The channels refuse longer messages; anything longer is cut before masking."""
@@ -31,33 +30,40 @@ MAX_TEXT_CHARACTERS = 2000
 NAME_STAND_IN = "Name"
 _DOCUMENT_STAND_INS = {"B": "B-00000000", "R": "R-00000000"}
 
-_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), lambda m: "name@example.com"),
-    (re.compile(r"(?i)\b[A-HJ-NPR-Z0-9]{17}\b"), lambda m: "X" * 17),
-    (re.compile(r"(?i)(?<![\w-])K\s?[-–]?\s?\d{6}(?!\d)"), lambda m: "K-000000"),
+_RULES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
+    (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", lambda m: "name@example.com"),
+    (r"\b[A-Fa-f0-9]{32,}\b", lambda m: "xxx"),  # a pasted secret or token
+    (r"(?i:\b[A-HJ-NPR-Z0-9]{17}\b)", lambda m: "X" * 17),
+    (r"(?i:(?<![\w-])K\s?[-–]?\s?\d{6}(?!\d))", lambda m: "K-000000"),
     (
-        re.compile(r"(?i)\b([BRLTC])\s?[-–]?\s?\d{4,10}\b"),
+        r"(?i:\b([BRLTC])\s?[-–]?\s?\d{4,10}\b)",
         lambda m: _DOCUMENT_STAND_INS.get(m.group(1).upper(), f"{m.group(1).upper()}-0000"),
     ),
-    (re.compile(r"(?<![\w.])(?:\+|00)\d[\d ()/-]{6,}\d"), lambda m: "0000 0000000"),
-    (re.compile(r"(?<![\w.:])0\d{2,4}[ /-]?\d{3,}(?:[ -]?\d+)*"), lambda m: "0000 0000000"),
-    # plates: "M-AB 1234", "HH-XY-99", "W-12345X", "ZH 123456"
+    (r"(?<![\w.])(?:\+|00)\d[\d ()/-]{6,}\d", lambda m: "0000 0000000"),
+    (r"(?<![\w.:])0\d{2,4}[ /-]?\d{3,}(?:[ -]?\d+)*", lambda m: "0000 0000000"),
+    # plates: "M-AB 1234", "HH-XY-99", "W-12345X"
     (
-        re.compile(
-            r"\b[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2}[- ]?\d{1,4}[EH]?\b|\b[A-Z]{1,2}-\d{3,6}[A-Z]?\b"
-        ),
+        r"\b[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2}[- ]?\d{1,4}[EH]?\b|\b[A-Z]{1,2}-\d{3,6}[A-Z]?\b",
         lambda m: "XX-XX 000",
     ),
-    (re.compile(r"\b\d{6}\b"), lambda m: "000000"),  # a bare customer number
-    (re.compile(r"\b\d{5}\b"), lambda m: "00000"),  # a German postal code
-    (re.compile(r"\b(?:PLZ:?\s*)?\d{4}\b"), lambda m: "0000"),  # Austrian/Swiss; years too
+    (r"\b\d{6}\b", lambda m: "000000"),  # a bare customer number
+    (r"\b\d{5}\b", lambda m: "00000"),  # a German postal code
+    (r"\b\d{4}\b", lambda m: "0000"),  # Austrian/Swiss postal codes; years too
     (
-        re.compile(
-            r"\b(Herr|Frau|Herrn|Dr\.|Mr\.?|Mrs\.?|Ms\.?)\s+[A-ZÄÖÜ][\w'-]+(?:\s+[A-ZÄÖÜ][\w'-]+)*"
-        ),
+        r"\b(Herr|Frau|Herrn|Dr\.|Mr\.?|Mrs\.?|Ms\.?)\s+[A-ZÄÖÜ][\w'-]+(?:\s+[A-ZÄÖÜ][\w'-]+)*",
         lambda m: f"{m.group(1)} {NAME_STAND_IN}",
     ),
 )
+_COMPILED = [(re.compile(pattern), stand_in) for pattern, stand_in in _RULES]
+_ANY = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_RULES)))
+"""One pass over the text: a stand-in is never masked a second time."""
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    index = int(str(match.lastgroup)[1:])
+    pattern, stand_in = _COMPILED[index]
+    inner = pattern.fullmatch(match.group(0))
+    return stand_in(inner) if inner else "xxx"
 
 
 def mask_message(text: str, names: Collection[str] = ()) -> str:
@@ -68,15 +74,12 @@ def mask_message(text: str, names: Collection[str] = ()) -> str:
         names: Names to mask as whole words (capitalised or not), e.g. the CRM's.
 
     """
-    text = text[:MAX_TEXT_CHARACTERS]
-    for pattern, stand_in in _RULES:
-        text = pattern.sub(stand_in, text)
+    text = _ANY.sub(_stand_in, text[:MAX_TEXT_CHARACTERS])
     if names:
         text = _WORD.sub(
             lambda m: NAME_STAND_IN if m.group(0).casefold() in names else m.group(0), text
         )
-    # the log masking knows a few more shapes (tokens, secrets): what it finds goes too
-    return mask_for_logs(text).replace("[redacted]", "xxx")
+    return text
 
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*")

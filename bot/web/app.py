@@ -1,8 +1,9 @@
 """The app factory of the bot service (port 8000).
 
 ``create_app`` mounts the CRM API, the escalation API, the agent desk
-(``bot.desk``), the website (chat widget files; the demo
-site in demo mode, see ``bot.web.site``) and any further routers
+(``bot.desk``), the trainers' inbox API and workbench (``bot.training``),
+the website (chat widget files; the demo site in demo mode, see
+``bot.web.site``) and any further routers
 that later features pass in, and serves ``GET /healthz``.
 """
 
@@ -18,8 +19,11 @@ from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
 from bot.desk.router import install_desk
+from bot.escalation.roles import Role
 from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
+from bot.training.web.router import workbench_router
+from bot.training.wiring import TrainingFeature
 from bot.web.site import website_router
 
 
@@ -52,10 +56,17 @@ def create_app(
         crm_service = CRMService(engine)
     service = crm_service
     escalations = EscalationFeature.create(settings.escalation, service, token)
+    training = TrainingFeature.create(
+        settings.training,
+        service,
+        escalations.service,
+        trainer=escalations.access.with_role(Role.TRAINER),
+        agent=escalations.access.agent,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with escalations.running():
+        async with escalations.running(), training.running():
             yield
         if engine is not None:
             engine.dispose()
@@ -81,6 +92,9 @@ def create_app(
     app.state.escalations = escalations
     escalations.install(app)
     install_desk(app)
+    app.state.training = training
+    app.include_router(training.router)
+    app.include_router(workbench_router())
     app.include_router(website_router(settings))
     for router in routers:
         app.include_router(router)

@@ -1,7 +1,7 @@
 """The trainers' inbox: masked messages the model did not understand, sightings, turn counts.
 
 Revision ID: 0007_training_inbox
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_training_inbox"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
