@@ -28,7 +28,13 @@ const training = {
   intents: () => request("GET", "/api/training/intents"),
 };
 
-const state = { items: [], index: -1, entities: [], intents: [], busy: false };
+const state = { items: [], index: -1, entities: [], intents: [], chain: Promise.resolve() };
+
+/** Run actions one after the other: a key pressed while a label is saved is not lost. */
+function enqueue(action) {
+  state.chain = state.chain.then(action).catch(handle);
+  return state.chain;
+}
 
 function current() {
   return state.items[state.index] || null;
@@ -47,18 +53,20 @@ async function start() {
     const row = event.target.closest("li[data-index]");
     if (row) select(Number(row.dataset.index));
   });
-  byId("label-other").addEventListener("click", () => labelWith(byId("intent-input").value.trim()));
+  byId("label-other").addEventListener("click", () => enqueue(() => labelWith(byId("intent-input").value.trim())));
   byId("intent-input").addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();
-      labelWith(byId("intent-input").value.trim());
+      const intent = byId("intent-input").value.trim();
+      enqueue(() => labelWith(intent));
+      byId("items").focus();
     } else if (event.key === "Escape") {
       byId("intent-input").blur();
     }
   });
   byId("mark-entity").addEventListener("click", markSelection);
-  byId("out-of-scope").addEventListener("click", () => labelWith("out_of_scope"));
-  byId("ignore").addEventListener("click", ignore);
+  byId("out-of-scope").addEventListener("click", () => enqueue(() => labelWith("out_of_scope")));
+  byId("ignore").addEventListener("click", () => enqueue(ignore));
   byId("toggle-conversation").addEventListener("click", toggleConversation);
   document.addEventListener("keydown", onKey);
   if (sessionExpired(loadSession())) showLogin();
@@ -139,6 +147,10 @@ async function refresh(keepIndex = 0) {
   } catch (error) {
     return handle(error);
   }
+  renderList(keepIndex);
+}
+
+function renderList(keepIndex) {
   byId("inbox-count").textContent = String(state.items.length);
   fill(
     byId("items"),
@@ -205,7 +217,7 @@ function renderItem() {
     ),
   );
   for (const button of byId("suggestions").querySelectorAll("button")) {
-    button.addEventListener("click", () => labelWith(button.dataset.intent));
+    button.addEventListener("click", () => enqueue(() => labelWith(button.dataset.intent)));
   }
   fill(
     byId("entities"),
@@ -255,7 +267,7 @@ function markSelection() {
 
 async function labelWith(intent) {
   const item = current();
-  if (!item || state.busy) return;
+  if (!item) return;
   if (!state.intents.includes(intent)) {
     return say(byId("item-message"), "Diesen Intent gibt es nicht.", "error");
   }
@@ -264,21 +276,23 @@ async function labelWith(intent) {
 
 async function ignore() {
   const item = current();
-  if (item && !state.busy) await act(() => training.ignore(item.id), "ignoriert");
+  if (item) await act(() => training.ignore(item.id), "ignoriert");
 }
 
 async function act(call, done) {
-  state.busy = true;
   const index = state.index;
   try {
     await call();
   } catch (error) {
-    state.busy = false;
     return handle(error);
   }
-  state.busy = false;
   byId("intent-input").value = "";
-  await refresh(byId("filter-status").value === "open" ? index : index + 1);
+  if (byId("filter-status").value === "open") {
+    state.items.splice(index, 1); // it left the open inbox: the next one moves up
+    renderList(index);
+  } else {
+    await refresh(index + 1);
+  }
   say(byId("item-message"), current() ? `Vorige Nachricht ${done}.` : "", "success");
   byId("items").focus();
 }
@@ -316,16 +330,19 @@ function onKey(event) {
   if (byId("bench-view").hidden || event.ctrlKey || event.metaKey || event.altKey) return;
   const typing = event.target.closest && event.target.closest("input, select, textarea");
   if (typing) return;
-  const item = current();
+  const suggestion = (rank) => () => {
+    const item = current(); // the item shown when the action runs, after the ones before it
+    if (item && item.predictions[rank]) return labelWith(item.predictions[rank].intent);
+  };
   const keys = {
     j: () => select(Math.min(state.index + 1, state.items.length - 1)),
     ArrowDown: () => select(Math.min(state.index + 1, state.items.length - 1)),
     k: () => select(Math.max(state.index - 1, 0)),
     ArrowUp: () => select(Math.max(state.index - 1, 0)),
-    Enter: () => item && item.predictions[0] && labelWith(item.predictions[0].intent),
-    1: () => item && item.predictions[0] && labelWith(item.predictions[0].intent),
-    2: () => item && item.predictions[1] && labelWith(item.predictions[1].intent),
-    3: () => item && item.predictions[2] && labelWith(item.predictions[2].intent),
+    Enter: suggestion(0),
+    1: suggestion(0),
+    2: suggestion(1),
+    3: suggestion(2),
     i: () => byId("intent-input").focus(),
     m: markSelection,
     o: () => labelWith("out_of_scope"),
@@ -336,7 +353,8 @@ function onKey(event) {
   if (!action) return;
   if (event.target.tagName === "BUTTON" && event.key === "Enter") return;
   event.preventDefault();
-  action();
+  if (event.key === "i" || event.key === "m") action(); // needs the focus or selection now
+  else enqueue(action);
 }
 
 start();
