@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot.escalation.tracker_sweeper import EVENTS
+from tests.browser.desk import AgentDesk, hand_over
 from tests.support.agents import agent_token, create_agent
 from tests.support.browser import DESKTOP
 from tests.support.crm_server import CRMServer, seed
@@ -206,3 +207,31 @@ def test_a_trainer_labels_a_hundred_items_from_the_keyboard(service, open_page, 
         timeout=10,
     )
     assert export.text.count("\n    - ") == 103
+
+
+def test_an_agent_flags_a_misunderstood_message_in_the_desk(service, open_page) -> None:
+    start = time.time() - 120
+    said = "Mei Kistn springt ned an, K-100001"
+    events = [
+        {"event": "user", "timestamp": start, "text": said, "input_channel": "socketio",
+         "parse_data": {"intent": {"name": "inform", "confidence": 0.62}}},
+        {"event": "bot", "timestamp": start + 1, "text": "Danke, ich prüfe das."},
+        {"event": "user", "timestamp": start + 30, "text": "Ich will einen Menschen",
+         "input_channel": "socketio",
+         "parse_data": {"intent": {"name": "request_human", "confidence": 0.99}}},
+    ]  # fmt: skip
+    escalation = hand_over(service, "flag-conversation", events)
+    watched = open_page(DESKTOP)
+    desk = AgentDesk(watched.page, service.url)
+    desk.open()
+    desk.log_in("keller", PASSWORD)
+    desk.queue_entry(f"#{escalation}").click()
+    line = desk.lines("customer").filter(has_text="springt ned an")
+    line.get_by_role("button", name="Für das Training markieren").click()
+    expect(desk.message).to_have_text("Die Nachricht ist im Trainings-Eingang.")
+    token = agent_token(service, "lorenz", PASSWORD)
+    flagged = [i for i in inbox(service, token) if i["reason"] == "flagged"]
+    assert [(i["text"], i["predictions"]) for i in flagged] == [
+        ("Mei Kistn springt ned an, K-000000", [{"intent": "inform", "confidence": 0.62}])
+    ]
+    assert watched.console_errors == []
