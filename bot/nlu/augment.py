@@ -116,7 +116,8 @@ def render(variants: Mapping[str, list[str]], seed: int) -> str:
 
 def source_files(data_dir: Path, output: Path) -> list[Path]:
     """Return the training data files to take examples from (not the output)."""
-    return sorted(p for p in data_dir.glob("*.yml") if p.resolve() != output.resolve())
+    files = [*data_dir.glob("*.yml"), *data_dir.glob("inbox/*.yml")]  # inbox: make nlu-inbox
+    return sorted(p for p in files if p.resolve() != output.resolve())
 
 
 def generate(data_dir: Path, output: Path, seed: int = AUGMENT_SEED) -> str:
