@@ -1,4 +1,4 @@
-"""`make nlu-eval` refuses a model worse by more than a point on an intent with 10+ test examples."""
+"""`make nlu-eval` refuses a model worse by over a point on an intent with 10+ test examples."""
 
 from __future__ import annotations
 
