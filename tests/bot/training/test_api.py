@@ -169,3 +169,14 @@ def test_an_agent_flags_a_customer_message_of_an_escalation(client, feature, tra
         client.post("/api/training/flag", json={"escalation_id": 1, "text": text}).status_code
         == 401
     )
+
+
+def test_the_routes_are_documented_in_openapi(client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/training/inbox",
+        "/api/training/inbox/{item_id}/label",
+        "/api/training/inbox/{item_id}/ignore",
+        "/api/training/export",
+    ):
+        assert path in paths
