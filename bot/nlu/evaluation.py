@@ -345,9 +345,13 @@ def evaluate(config: Path, train: Path, test: Path, out: Path) -> dict[str, dict
         report, figures[name] = build_report(predictions, threshold, train_seconds, perturbed)
         figures[name]["per_intent_end_to_end"] = per_intent_end_to_end(predictions, threshold)
         (folder / "report.md").write_text(report)
-        (folder / "predictions.json").write_text(
-            json.dumps([asdict(p) for p in predictions], ensure_ascii=False, indent=1)
-        )
+        for filename, parsed in (
+            ("predictions.json", predictions),
+            ("predictions_perturbed.json", perturbed),
+        ):
+            (folder / filename).write_text(
+                json.dumps([asdict(p) for p in parsed], ensure_ascii=False, indent=1)
+            )
         write_confusion_matrix(
             predictions, sorted({p.expected for p in predictions}), folder / "confusion_matrix.png"
         )
