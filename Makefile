@@ -30,7 +30,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-augment nlu-benchmark bench bench-load lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-inbox nlu-augment nlu-benchmark bench bench-load lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -121,8 +121,11 @@ lint: install ## ruff (style, docstrings) and mypy
 validate: install ## rasa data validate (domain, data, stories, rules); warnings fail
 	$(RASA) data validate --fail-on-warnings
 
-nlu-eval: spacy nlu-augment ## Train on data/, evaluate on tests/nlu/, write reports/nlu/
-	$(PY) -m bot.nlu.evaluation --train data --test tests/nlu --out reports/nlu
+nlu-eval: spacy nlu-augment ## Train on data/, evaluate on tests/nlu/ and voices.yml, refuse a worse model: reports/nlu/
+	$(PY) -m bot.nlu.evaluation --train data --test tests/nlu --out reports/nlu $(NLU_EVAL_ARGS)
+
+nlu-inbox: install ## Export the workbench's labelled messages to data/nlu/inbox/<date>.yml and show the diff
+	$(PY) -m bot.training.export_inbox --data data/nlu --tests tests/nlu
 
 nlu-augment: install ## Regenerate data/nlu/augmented_variants.yml (noisy copies of data/nlu; no-op when current)
 	$(PY) -m bot.nlu.augment

@@ -3,7 +3,8 @@
 Customers type without umlauts, without capitals, without punctuation and
 with typos. Rasa reads training data as it is, so the variants are generated
 once, from ``data/nlu/*.yml`` only (never from the test set), with a fixed
-seed, into ``data/nlu/augmented_variants.yml``: one variant per example, in
+seed, into ``data/nlu/augmented_variants.yml``: one variant per example (two for
+examples of up to six words), in
 lower case, umlauts written out (``ä`` -> ``ae``), punctuation removed and
 keyboard-neighbour typos (``bot.nlu.perturb``). Entity annotations
 (``[Köln](city)``) are copied verbatim, so entity values and synonyms stay as
@@ -29,6 +30,10 @@ import yaml
 from bot.nlu.perturb import PUNCTUATION, drop_umlauts, keyboard_typos
 
 AUGMENT_SEED = 4711  # not the seed of the perturbed test set (2026)
+SHORT_EXAMPLE_WORDS = 6
+"""Examples this short get a second variant: one typo in three words is a third of the
+message (``make nlu-eval``: the short dialect messages of tests/nlu/voices.yml lost most
+under typos)."""
 DATA_DIR = Path("data/nlu")
 OUTPUT_NAME = "augmented_variants.yml"
 # An entity annotation: [text](entity), [text]{"entity": ...} or [text][{...}, {...}]
@@ -40,8 +45,9 @@ HEADER = """\
 # GENERATED FILE - do not edit. Regenerate with `make nlu-augment`
 # (python -m bot.nlu.augment) after changing the training data in data/nlu/.
 #
-# One noisy variant of every training example of data/nlu/*.yml (never of the
-# test set): lower case, umlauts written out (ae, oe, ue, ss), no punctuation,
+# One noisy variant of every training example of data/nlu/*.yml and
+# data/nlu/inbox/*.yml, two of short ones (never of the test set): lower case,
+# umlauts written out (ae, oe, ue, ss), no punctuation,
 # typos by QWERTZ keyboard neighbourhood (bot/nlu/perturb.py), seed {seed}.
 # Entity annotations are copied verbatim. Variants equal to an example that
 # already exists are left out. tests/bot/nlu/test_augment.py checks that this
@@ -86,7 +92,7 @@ def read_examples(files: Iterable[Path]) -> dict[str, list[str]]:
 
 
 def build_variants(examples: Mapping[str, list[str]], seed: int) -> dict[str, list[str]]:
-    """Return one new noisy variant per example, per intent, deterministically.
+    """Return new noisy variants per example (two for short ones), per intent, deterministically.
 
     Each example gets its own random stream (seeded by ``seed`` and the text),
     so adding an example never changes the variants of the others.
@@ -96,10 +102,14 @@ def build_variants(examples: Mapping[str, list[str]], seed: int) -> dict[str, li
     for intent in sorted(examples):
         seen: set[str] = set()
         for text in examples[intent]:
-            variant = noisy_variant(text, random.Random(f"{seed}:{text}"))
-            if variant and variant not in existing and variant not in seen:
-                seen.add(variant)
-                variants.setdefault(intent, []).append(variant)
+            streams = [f"{seed}:{text}"]
+            if len(ANNOTATION.sub("x", text).split()) <= SHORT_EXAMPLE_WORDS:
+                streams.append(f"{seed}:second:{text}")
+            for stream in streams:
+                variant = noisy_variant(text, random.Random(stream))
+                if variant and variant not in existing and variant not in seen:
+                    seen.add(variant)
+                    variants.setdefault(intent, []).append(variant)
     return variants
 
 
@@ -116,7 +126,8 @@ def render(variants: Mapping[str, list[str]], seed: int) -> str:
 
 def source_files(data_dir: Path, output: Path) -> list[Path]:
     """Return the training data files to take examples from (not the output)."""
-    return sorted(p for p in data_dir.glob("*.yml") if p.resolve() != output.resolve())
+    files = [*data_dir.glob("*.yml"), *data_dir.glob("inbox/*.yml")]  # inbox: make nlu-inbox
+    return sorted(p for p in files if p.resolve() != output.resolve())
 
 
 def generate(data_dir: Path, output: Path, seed: int = AUGMENT_SEED) -> str:

@@ -3,7 +3,10 @@
 Trains an NLU-only model on the training data with the project's
 ``config.yml``, parses every test message and writes to the output folder:
 ``report.md`` (accuracy, macro-F1, per-intent table, fallback threshold
-sweep, entity scores), ``predictions.json`` and ``confusion_matrix.png``. A perturbed copy of the
+sweep, entity scores), ``predictions.json`` and ``confusion_matrix.png``, for
+the main test set and, in ``voices/``, for ``tests/nlu/voices.yml`` (the
+voices the training data lacked). ``summary.json`` holds the figures of
+both; the next run compares with it (``bot.nlu.regression``). A perturbed copy of the
 test set (typos, no umlauts, lower case, no punctuation; ``bot.nlu.perturb``)
 measures robustness, and every parse is timed.
 
@@ -293,54 +296,121 @@ def fallback_threshold(config: Path) -> float:
     return 0.0
 
 
-def evaluate(config: Path, train: Path, test: Path, out: Path) -> dict[str, Any]:
-    """Train, evaluate and write the reports; return the headline figures."""
+VOICES_FILE = "voices.yml"
+"""The second held-out set in the test folder (issue 17): voices the data lacked."""
+
+
+def load_test_sets(test: Path) -> dict[str, list[Any]]:
+    """Return the test sets: ``main`` (every file but voices.yml) and ``voices``."""
     from rasa.shared.nlu.training_data.loading import load_data
 
+    if test.is_file():
+        return {"main": load_data(str(test)).intent_examples}
+    files = sorted(path for path in test.glob("*.yml") if path.name != VOICES_FILE)
+    sets = {"main": [e for path in files for e in load_data(str(path)).intent_examples]}
+    if (test / VOICES_FILE).exists():
+        sets["voices"] = load_data(str(test / VOICES_FILE)).intent_examples
+    return sets
+
+
+def evaluate(config: Path, train: Path, test: Path, out: Path) -> dict[str, dict[str, Any]]:
+    """Train once, evaluate every test set and write the reports; return figures per set.
+
+    The main set's report goes to ``out``, the voices set's to ``out/voices``.
+    """
     from bot.nlu.perturb import perturb
 
-    out.mkdir(parents=True, exist_ok=True)
-    examples = load_data(str(test)).intent_examples
-    noisy = [
-        {"text": perturb(e.get("text"), PERTURB_SEED), "intent": e.get("intent"), "entities": []}
-        for e in examples
-    ]
+    sets = load_test_sets(test)
     print(f">> training NLU model on {train} ({config})", flush=True)
+    results: dict[str, tuple[list[Prediction], list[Prediction]]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         model = train_nlu_model(config, train, Path(scratch))
         train_seconds = time.perf_counter() - started
-        print(f">> parsing {len(examples)} test messages from {test}", flush=True)
-        predictions = asyncio.run(parse_all(model, examples))
-        print(f">> parsing their {len(noisy)} perturbed copies", flush=True)
-        perturbed = asyncio.run(parse_all(model, noisy))
+        for name, examples in sets.items():
+            noisy = [
+                {"text": perturb(e.get("text"), PERTURB_SEED), "intent": e.get("intent")}
+                for e in examples
+            ]
+            print(f">> parsing {len(examples)} {name} test messages and their copies", flush=True)
+            results[name] = (
+                asyncio.run(parse_all(model, examples)),
+                asyncio.run(parse_all(model, noisy)),
+            )
     threshold = fallback_threshold(config)
-    report, figures = build_report(predictions, threshold, train_seconds, perturbed)
-    (out / "report.md").write_text(report)
-    (out / "predictions.json").write_text(
-        json.dumps([asdict(p) for p in predictions], ensure_ascii=False, indent=1)
-    )
-    write_confusion_matrix(
-        predictions, sorted({p.expected for p in predictions}), out / "confusion_matrix.png"
-    )
-    (out / "summary.json").write_text(json.dumps(figures, indent=1))
+    figures = {}
+    for name, (predictions, perturbed) in results.items():
+        folder = out if name == "main" else out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        report, figures[name] = build_report(predictions, threshold, train_seconds, perturbed)
+        figures[name]["per_intent_end_to_end"] = per_intent_end_to_end(predictions, threshold)
+        (folder / "report.md").write_text(report)
+        for filename, parsed in (
+            ("predictions.json", predictions),
+            ("predictions_perturbed.json", perturbed),
+        ):
+            (folder / filename).write_text(
+                json.dumps([asdict(p) for p in parsed], ensure_ascii=False, indent=1)
+            )
+        write_confusion_matrix(
+            predictions, sorted({p.expected for p in predictions}), folder / "confusion_matrix.png"
+        )
     return figures
 
 
+def per_intent_end_to_end(
+    predictions: Sequence[Prediction], threshold: float
+) -> dict[str, dict[str, float]]:
+    """Per expected intent: test examples and end-to-end accuracy (with the fallback)."""
+    by_intent: dict[str, list[Prediction]] = {}
+    for p in predictions:
+        by_intent.setdefault(p.expected, []).append(p)
+    return {
+        intent: {
+            "examples": len(group),
+            "accuracy": _mean(end_to_end_correct(p, threshold) for p in group),
+        }
+        for intent, group in sorted(by_intent.items())
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command line entry point."""
-    parser = argparse.ArgumentParser(description="Evaluate the NLU model on the test set.")
+    """Command line entry point: evaluate, report, and refuse a regression (exit 1)."""
+    from bot.nlu.regression import SUMMARY_FILE, find_regressions, read_summary
+
+    parser = argparse.ArgumentParser(description="Evaluate the NLU model on the test sets.")
     parser.add_argument("--config", type=Path, default=Path("config.yml"))
     parser.add_argument("--train", type=Path, default=Path("data"))
     parser.add_argument("--test", type=Path, default=Path("tests/nlu"))
     parser.add_argument("--out", type=Path, default=Path("reports/nlu"))
-    args = parser.parse_args(argv)
-    figures = evaluate(args.config, args.train, args.test, args.out)
-    print(
-        f">> intent accuracy {figures['intent_accuracy']:.2%}, macro-F1 {figures['macro_f1']:.4f}, "
-        f"end-to-end {figures['end_to_end_accuracy']:.2%}, perturbed "
-        f"{figures['perturbed_intent_accuracy']:.2%}; report in {args.out}/report.md"
+    parser.add_argument(
+        "--accept-regression",
+        action="store_true",
+        help="record this model as the new baseline even if an intent got worse",
     )
+    args = parser.parse_args(argv)
+    previous = read_summary(args.out / SUMMARY_FILE)
+    figures = evaluate(args.config, args.train, args.test, args.out)
+    for name, f in figures.items():
+        print(
+            f">> {name}: intent accuracy {f['intent_accuracy']:.2%}, macro-F1 "
+            f"{f['macro_f1']:.4f}, end-to-end {f['end_to_end_accuracy']:.2%}, perturbed "
+            f"{f['perturbed_intent_accuracy']:.2%} "
+            f"({(f['intent_accuracy'] - f['perturbed_intent_accuracy']) * 100:.2f} points below)"
+        )
+    print(f">> reports in {args.out}/report.md and {args.out}/voices/report.md")
+    regressions = find_regressions(previous, figures)
+    if regressions and not args.accept_regression:
+        (args.out / "summary.rejected.json").write_text(json.dumps(figures, indent=1))
+        print(">> REFUSED: this model is worse than the previous one by more than a point on:")
+        for line in regressions:
+            print(f"   {line}")
+        print(
+            f">> the previous figures stay in {args.out}/{SUMMARY_FILE}; fix the data, or "
+            "accept on purpose with: make nlu-eval NLU_EVAL_ARGS=--accept-regression"
+        )
+        raise SystemExit(1)
+    (args.out / SUMMARY_FILE).write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The app factory of the bot service (port 8000).
 
 ``create_app`` mounts the CRM API, the escalation API, the agent desk
-(``bot.desk``), the website (chat widget files; the demo
-site in demo mode, see ``bot.web.site``) and any further routers
+(``bot.desk``), the trainers' inbox API and workbench (``bot.training``),
+the website (chat widget files; the demo site in demo mode, see
+``bot.web.site``) and any further routers
 that later features pass in, and serves ``GET /healthz``.
 """
 
@@ -18,9 +19,13 @@ from bot.crm.db import create_crm_engine, create_session_factory
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
 from bot.desk.router import install_desk
+from bot.escalation.roles import Role
 from bot.escalation.settings import EscalationSettings
 from bot.escalation.wiring import EscalationFeature
 from bot.settings import Settings
+from bot.training.web.router import workbench_router
+from bot.training.settings import TrainingSettings
+from bot.training.wiring import TrainingFeature
 from bot.web.site import website_router
 
 
@@ -29,6 +34,7 @@ def create_app(
     *,
     crm_service: CRMService | None = None,
     escalation_settings: EscalationSettings | None = None,
+    training_settings: TrainingSettings | None = None,
     routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """Build the bot service.
@@ -39,6 +45,7 @@ def create_app(
         crm_service: The CRM to expose; by default one over
             ``settings.crm_database_url`` (its engine is closed on shutdown).
         escalation_settings: The escalation's settings; by default from the environment.
+        training_settings: The training inbox's settings; by default from the environment.
         routers: Further routers to mount (agent desk, website, ...).
 
     Returns:
@@ -65,10 +72,17 @@ def create_app(
         escalation_settings.intake_token(token),
         sessions=escalation_sessions,
     )
+    training = TrainingFeature.create(
+        training_settings or TrainingSettings.from_env(),
+        service,
+        escalations.service,
+        trainer=escalations.access.with_role(Role.TRAINER),
+        agent=escalations.access.agent,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with escalations.running():
+        async with escalations.running(), training.running():
             yield
         for own_engine in (engine, escalation_engine):
             if own_engine is not None:
@@ -95,6 +109,9 @@ def create_app(
     app.state.escalations = escalations
     escalations.install(app)
     install_desk(app)
+    app.state.training = training
+    app.include_router(training.router)
+    app.include_router(workbench_router())
     app.include_router(website_router(settings))
     for router in routers:
         app.include_router(router)

@@ -7,6 +7,7 @@ from typing import Any
 from alembic import context
 
 from bot.crm.models import Base
+from bot.training import models as _training_models  # noqa: F401  (its tables)
 
 target_metadata = Base.metadata
 

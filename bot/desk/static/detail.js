@@ -2,6 +2,7 @@
 // the transcript with the reply box, notes, and the buttons to claim, hand back, resolve.
 
 import { byId, el, fill, fillFacts, fillList } from "./dom.js";
+import { flagButton } from "./flag.js";
 import {
   CASE_KIND,
   CASE_STATUS,
@@ -197,6 +198,7 @@ function transcriptLine(line) {
       el("time", { datetime: line.timestamp }, dateTime(line.timestamp)),
     ),
     el("span", { className: "line__text" }, line.text),
+    line.role === "customer" ? flagButton(line) : null,
   );
 }
 

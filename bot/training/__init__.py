@@ -1,0 +1,1 @@
+"""The trainers' workbench: an inbox of real messages the model did not understand."""
