@@ -1,9 +1,11 @@
 """The app factory of the bot service (port 8000).
 
 ``create_app`` mounts the CRM API, the escalation API, the agent desk
-(``bot.desk``), the website (chat widget files; the demo
-site in demo mode, see ``bot.web.site``) and any further routers
-that later features pass in, and serves ``GET /healthz``.
+(``bot.desk``), feedback, privacy (erasure, retention) and analytics
+(``bot.feedback``, ``bot.privacy``, ``bot.analytics``), ``GET /metrics``, the
+website (chat widget files; the demo site in demo mode, see
+``bot.web.site``) and any further routers that later features pass in, and
+serves ``GET /healthz``.
 """
 
 from collections.abc import AsyncIterator, Sequence
@@ -12,14 +14,22 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
+from bot.analytics.api import analytics_router
+from bot.analytics.metrics import ServiceMetrics
+from bot.analytics.wiring import AnalyticsFeature
 from bot.crm import schemas
 from bot.crm.api import crm_error_response, crm_router
 from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
-from bot.desk.router import install_desk
+from bot.desk.router import PAGE_HEADERS, install_desk
 from bot.escalation.wiring import EscalationFeature
+from bot.feedback.api import feedback_router
+from bot.feedback.store import FeedbackStore
+from bot.privacy.api import privacy_router
+from bot.privacy.wiring import PrivacyFeature
 from bot.settings import Settings
+from bot.web.role_gate import with_role
 from bot.web.site import website_router
 
 
@@ -52,10 +62,14 @@ def create_app(
         crm_service = CRMService(engine)
     service = crm_service
     escalations = EscalationFeature.create(settings.escalation, service, token)
+    sessions = service.session_factory
+    privacy = PrivacyFeature.create(settings, sessions)
+    analytics = AnalyticsFeature.create(settings, sessions)
+    metrics = ServiceMetrics(sessions, settings.escalation.rasa_url, settings.metrics_token)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with escalations.running():
+        async with escalations.running(), analytics.running(), privacy.running():
             yield
         if engine is not None:
             engine.dispose()
@@ -77,9 +91,17 @@ def create_app(
             return JSONResponse(status_code=503, content=body.dict())
         return schemas.Health(status="ok", database="ok")
 
+    metrics.install(app)
     app.include_router(crm_router(service, token))
     app.state.escalations = escalations
+    app.state.analytics = analytics
+    app.state.privacy = privacy
     escalations.install(app)
+    app.include_router(feedback_router(FeedbackStore(sessions), token))
+    app.include_router(privacy_router(privacy.service, with_role(escalations, "privacy")))
+    app.include_router(
+        analytics_router(analytics.service, with_role(escalations, "lead", "trainer"), PAGE_HEADERS)
+    )
     install_desk(app)
     app.include_router(website_router(settings))
     for router in routers:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
+from bot.analytics import models as _analytics_models  # noqa: F401  (its tables)
 from bot.crm.models import Base
 from bot.escalation import models as _escalation_models  # noqa: F401  (its tables)
+from bot.feedback import models as _feedback_models  # noqa: F401  (its tables)
+from bot.privacy import models as _privacy_models  # noqa: F401  (its tables)
 
 target_metadata = Base.metadata
 
