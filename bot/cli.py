@@ -134,6 +134,13 @@ def _add_agents(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--username", required=True, help="login name (no spaces)")
     create.add_argument("--password", help="at least 8 characters; omit to read it from stdin")
     create.add_argument("--display-name", help='name customers see, e.g. "Frau Keller"')
+    create.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="ROLE",
+        help="agent (default), lead, trainer or privacy; repeat for several",
+    )
     create.set_defaults(handler=_agents_create)
 
 
@@ -141,18 +148,29 @@ def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.crm.db import create_crm_engine, upgrade_database
     from bot.escalation.agents import AgentDirectory
     from bot.escalation.errors import AgentExists
+    from bot.escalation.roles import parse_roles
 
+    try:
+        roles = parse_roles(args.role)
+    except ValueError as error:
+        print(f"bot agents create: {error}", file=sys.stderr)
+        return 2
     password = args.password if args.password is not None else _read_password()
     engine = create_crm_engine(settings.crm_database_url)
     try:
         upgrade_database(engine)
-        agent = AgentDirectory(engine).create_agent(args.username, password, args.display_name)
+        agent = AgentDirectory(engine).create_agent(
+            args.username, password, args.display_name, roles
+        )
     except (ValueError, AgentExists) as error:
         print(f"bot agents create: {error}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
-    print(f"agents: created {agent.username} ({agent.display_name}), id {agent.id}")
+    print(
+        f"agents: created {agent.username} ({agent.display_name}), id {agent.id}, "
+        f"roles {', '.join(agent.roles)}"
+    )
     return 0
 
 

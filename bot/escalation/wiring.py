@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from bot.crm.service import CRMService
 from bot.crm.service.base import Clock, system_clock
+from bot.escalation.access import AgentAccess
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
 from bot.escalation.errors import EscalationError
@@ -33,6 +34,7 @@ class EscalationFeature:
     settings: EscalationSettings
     service: EscalationService
     agents: AgentDirectory
+    access: AgentAccess
     live_chat: LiveChat
     routers: list[APIRouter]
     sweeper: TrackerStoreSweeper | None
@@ -60,15 +62,16 @@ class EscalationFeature:
         service = EscalationService(sessions, settings, crm.get_profile, clock)
         agents = AgentDirectory(sessions, clock)
         live_chat = LiveChat(service, RasaConversations(settings), crm)
+        access = AgentAccess(agents, secret)
         routers = escalation_routers(
-            live_chat, agents, secret, settings.agent_token_ttl_seconds, service_token
+            live_chat, agents, access, secret, settings.agent_token_ttl_seconds, service_token
         )
         sweeper = (
             TrackerStoreSweeper(settings.tracker_store_url, service)
             if settings.tracker_store_url
             else None
         )
-        return cls(settings, service, agents, live_chat, routers, sweeper)
+        return cls(settings, service, agents, access, live_chat, routers, sweeper)
 
     def install(self, app: FastAPI) -> None:
         """Mount the routers and the error handler."""
