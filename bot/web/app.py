@@ -23,13 +23,13 @@ from bot.crm.db import create_crm_engine
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
 from bot.desk.router import PAGE_HEADERS, install_desk
+from bot.escalation.roles import Role
 from bot.escalation.wiring import EscalationFeature
 from bot.feedback.api import feedback_router
 from bot.feedback.store import FeedbackStore
 from bot.privacy.api import privacy_router
 from bot.privacy.wiring import PrivacyFeature
 from bot.settings import Settings
-from bot.web.role_gate import with_role
 from bot.web.site import website_router
 
 
@@ -98,9 +98,11 @@ def create_app(
     app.state.privacy = privacy
     escalations.install(app)
     app.include_router(feedback_router(FeedbackStore(sessions), token))
-    app.include_router(privacy_router(privacy.service, with_role(escalations, "privacy")))
+    app.include_router(privacy_router(privacy.service, escalations.access.with_role(Role.PRIVACY)))
     app.include_router(
-        analytics_router(analytics.service, with_role(escalations, "lead", "trainer"), PAGE_HEADERS)
+        analytics_router(
+            analytics.service, escalations.access.with_role(Role.LEAD, Role.TRAINER), PAGE_HEADERS
+        )
     )
     install_desk(app)
     app.include_router(website_router(settings))

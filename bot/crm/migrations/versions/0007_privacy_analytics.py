@@ -1,7 +1,7 @@
 """Erasure register, feedback (CSAT) and per-conversation analytics rows.
 
 Revision ID: 0007_privacy_analytics
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_privacy_analytics"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
