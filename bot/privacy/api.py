@@ -1,6 +1,6 @@
 """``POST /api/privacy/erasure``: a data-protection officer erases a customer."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI resolves the endpoint annotations at run time.
 
 from collections.abc import Callable
 from typing import Annotated, Any

@@ -84,14 +84,11 @@ class EscalationEraser:
         return counts
 
     def expire(self, cutoffs: RetentionCutoffs, *, dry_run: bool) -> Counts:
-        """Delete escalations created before the escalation cutoff, with transcripts and notes."""
+        """Delete escalations created before the cutoff (resolved or not), transcripts and notes."""
         with self._sessions() as session, session.begin():
             ids = list(
                 session.scalars(
-                    select(Escalation.id).where(
-                        Escalation.created_at < cutoffs.escalations,
-                        Escalation.open_key.is_(None),
-                    )
+                    select(Escalation.id).where(Escalation.created_at < cutoffs.escalations)
                 )
             )
             counts = {"escalations": len(ids)}
