@@ -120,16 +120,23 @@ def _apply(row: ConversationRow, event: Mapping[str, Any]) -> None:
         if intent in JOURNEYS and intent not in row.journeys_started:
             row.journeys_started.append(intent)
     elif kind == "bot":
-        response = (event.get("metadata") or {}).get("utter_action")
-        for journey in row.journeys_started:
-            if journey not in row.journeys_completed and completes(journey, response):
-                row.journeys_completed.append(journey)
-    elif kind == "action" and event.get("name") in HANDOFF_ACTIONS:
-        row.escalated = True
-    elif kind == "action" and event.get("name") == "action_default_fallback":
-        row.ended_in_fallback = True
+        _complete(row, (event.get("metadata") or {}).get("utter_action"))
+    elif kind == "action":
+        name = str(event.get("name") or "")
+        if name in HANDOFF_ACTIONS:
+            row.escalated = True
+        elif name == "action_default_fallback":
+            row.ended_in_fallback = True
+        elif name.startswith("utter_"):  # a response as a story or rule writes it
+            _complete(row, name)
     elif kind == "slot":
         _apply_slot(row, event)
+
+
+def _complete(row: ConversationRow, response: str | None) -> None:
+    for journey in row.journeys_started:
+        if journey not in row.journeys_completed and completes(journey, response):
+            row.journeys_completed.append(journey)
 
 
 def _apply_slot(row: ConversationRow, event: Mapping[str, Any]) -> None:

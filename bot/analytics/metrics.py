@@ -103,6 +103,10 @@ class ServiceMetrics:
         self._rasa_url = rasa_url.rstrip("/")
         self._token = token
 
+    def count_error(self, kind: str) -> None:
+        """Count one error of ``kind`` (e.g. a failed background run)."""
+        self.errors.labels(kind).inc()
+
     def install(self, app: FastAPI) -> None:
         """Mount ``GET /metrics`` and the middleware that times CRM calls and counts 5xx."""
         app.middleware("http")(self._measure)

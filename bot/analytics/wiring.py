@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.analytics.service import AnalyticsService
 from bot.analytics.sources import EventStreamSource, TrackerStoreSource
@@ -26,6 +26,7 @@ class AnalyticsFeature:
     service: AnalyticsService
     source: TrackerStoreSource | EventStreamSource | None
     interval_seconds: float
+    on_error: Callable[[str], None] = field(default=lambda _kind: None)
 
     @classmethod
     def create(
@@ -51,6 +52,7 @@ class AnalyticsFeature:
                 await asyncio.to_thread(self.refresh)
             except Exception as error:
                 logger.error("Analytics refresh failed: %s", type(error).__name__)
+                self.on_error("analytics_refresh")
             await asyncio.sleep(self.interval_seconds)
 
     @asynccontextmanager

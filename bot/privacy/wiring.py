@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, system_clock
 from bot.privacy.crm_eraser import CRMEraser
@@ -27,6 +27,7 @@ class PrivacyFeature:
     service: PrivacyService
     interval_hours: float
     tracker: TrackerStoreEraser | None
+    on_error: Callable[[str], None] = field(default=lambda _kind: None)
 
     @classmethod
     def create(
@@ -61,6 +62,7 @@ class PrivacyFeature:
                 logger.info("Retention run: %s", report["stores"])
             except Exception as error:
                 logger.error("Retention run failed: %s", type(error).__name__)
+                self.on_error("retention_run")
             await asyncio.sleep(self.interval_hours * 3600)
 
     @asynccontextmanager

@@ -66,6 +66,7 @@ def create_app(
     privacy = PrivacyFeature.create(settings, sessions)
     analytics = AnalyticsFeature.create(settings, sessions)
     metrics = ServiceMetrics(sessions, settings.escalation.rasa_url, settings.metrics_token)
+    privacy.on_error = analytics.on_error = metrics.count_error
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

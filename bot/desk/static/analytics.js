@@ -38,7 +38,7 @@ const dayLabel = (iso) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.`;
 function lineChart(container, days, value, { max, format, color, label }) {
   const points = days.map((day, index) => ({ index, day: day.date, v: value(day) }));
   if (!points.some((p) => p.v !== null && p.v !== undefined)) return empty(container, "Keine Daten im Zeitraum.");
-  const width = 560, height = 220, left = 44, right = 12, top = 12, bottom = 34;
+  const width = 560, height = 220, left = 44, right = 28, top = 12, bottom = 34;
   const root = svg(width, height);
   root.setAttribute("aria-label", label);
   const x = (i) => left + (days.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (days.length - 1));
