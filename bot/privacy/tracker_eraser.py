@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.engine import Engine
 
 from bot.escalation.tracker_sweeper import EVENTS
@@ -43,8 +43,14 @@ class TrackerStoreEraser:
             else url_or_engine
         )
 
+    def _has_events(self) -> bool:
+        """Tell whether Rasa has created its table yet (a fresh install has none)."""
+        return bool(inspect(self._engine).has_table(EVENTS.name))
+
     def find_conversations(self, customer_number: str) -> set[str]:
         """Return senders whose identity slots hold the customer number."""
+        if not self._has_events():
+            return set()
         query = select(EVENTS.c.sender_id, EVENTS.c.data).where(
             EVENTS.c.type_name == "slot", EVENTS.c.data.contains(customer_number)
         )
@@ -59,7 +65,7 @@ class TrackerStoreEraser:
     def erase(self, subject: Subject) -> Counts:
         """Delete every event of the subject's conversations."""
         senders = sorted(subject.conversation_ids)
-        if not senders:
+        if not senders or not self._has_events():
             return {"conversations": 0, "events": 0}
         with self._engine.begin() as connection:
             present = connection.execute(
@@ -74,6 +80,8 @@ class TrackerStoreEraser:
 
     def expire(self, cutoffs: RetentionCutoffs, *, dry_run: bool) -> Counts:
         """Delete conversations whose last event is older than the conversation cutoff."""
+        if not self._has_events():
+            return {"conversations": 0, "events": 0}
         cutoff = timestamp_of(cutoffs.conversations)
         last = (
             select(EVENTS.c.sender_id)
