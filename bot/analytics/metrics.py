@@ -29,6 +29,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.analytics.models import ConversationStat
 from bot.escalation.models import Escalation
@@ -47,8 +48,18 @@ class StoreCollector(Collector):
     def __init__(self, sessions: Any) -> None:
         self._sessions = sessions
 
+    def describe(self) -> list[Any]:
+        """Describe nothing up front, so registering never touches the database."""
+        return []
+
     def collect(self) -> Iterator[Any]:
         """Yield conversations, turns, fallbacks, escalations by reason, queue length."""
+        try:
+            yield from self._collect()
+        except SQLAlchemyError as error:  # the scrape still answers; the gap shows the outage
+            logger.error("Metrics from the database unavailable: %s", type(error).__name__)
+
+    def _collect(self) -> Iterator[Any]:
         with self._sessions() as session:
             conversations, turns, fallbacks = session.execute(
                 select(
