@@ -114,11 +114,17 @@ class RasaConversations:
         )
 
     def ask_for_rating(self, conversation_id: str) -> None:
-        """Let the assistant ask for the rating after the agent (``action_ask_csat``)."""
+        """Let the assistant ask for the rating after the agent (``action_ask_csat``).
+
+        Rasa's ``/execute`` runs the action but does not listen afterwards; the
+        ``action_listen`` appended then lets the rules see the customer's next
+        message as they see any other.
+        """
         self._post(
             f"{self._base}/conversations/{quote(conversation_id, safe='')}/execute",
             {"name": RATING_ACTION},
         )
+        self._append(conversation_id, [{"event": "action", "name": "action_listen"}])
 
     def close(self) -> None:
         """Release connections."""
