@@ -1,0 +1,1 @@
+"""The dialogue contract shared by every form: names, the form policy, choices."""
