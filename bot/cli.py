@@ -1,4 +1,4 @@
-"""The ``bot`` command: ``bot serve``, ``bot seed``, ``bot db upgrade``, ``bot agents create``.
+"""The ``bot`` command: ``serve``, ``seed``, ``db upgrade``, ``agents create``, ``privacy ...``.
 
 Each subcommand is one ``_add_<name>`` function that registers its parser
 and handler; add new subcommands the same way.
@@ -7,15 +7,21 @@ and handler; add new subcommands the same way.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
 from bot import log_privacy
 from bot.settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from bot.privacy.wiring import PrivacyFeature
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_seed(commands)
     _add_db(commands)
     _add_agents(commands)
+    _add_privacy(commands)
     return parser
 
 
@@ -184,6 +191,67 @@ def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
         f"roles {', '.join(agent.roles)}"
     )
     return 0
+
+
+def _add_privacy(commands: argparse._SubParsersAction) -> None:
+    privacy = commands.add_parser("privacy", help="erasure (GDPR Art. 17) and retention")
+    actions = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    erase = actions.add_parser("erase", help="erase a customer everywhere; prints the receipt")
+    erase.add_argument("customer_number", help="e.g. K-100005")
+    erase.set_defaults(handler=_privacy_erase)
+    retention = actions.add_parser("retention", help="delete what is past its retention period")
+    retention.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    retention.set_defaults(handler=_privacy_retention)
+
+
+def _privacy_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.privacy.service import UnknownCustomer
+
+    with _privacy_feature(settings) as feature:
+        try:
+            receipt = feature.service.erase(args.customer_number, "cli")
+        except UnknownCustomer as error:
+            print(f"bot privacy erase: {error}", file=sys.stderr)
+            return 1
+    print(json.dumps(receipt, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _privacy_retention(args: argparse.Namespace, settings: Settings) -> int:
+    with _privacy_feature(settings) as feature:
+        report = feature.service.retention(dry_run=args.dry_run)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+@contextmanager
+def _privacy_feature(settings: Settings) -> Iterator[PrivacyFeature]:
+    from bot.crm.db import create_crm_engine, create_session_factory, upgrade_database
+    from bot.escalation.settings import EscalationSettings
+    from bot.privacy.wiring import PrivacyFeature
+
+    escalation = EscalationSettings.from_env()
+    engine = create_crm_engine(settings.crm_database_url)
+    upgrade_database(engine)
+    _upgrade_escalations(settings)
+    escalation_engine = (
+        create_crm_engine(escalation.database_url) if escalation.database_url else None
+    )
+    feature = PrivacyFeature.create(
+        settings,
+        create_session_factory(engine),
+        escalation_sessions=(
+            create_session_factory(escalation_engine) if escalation_engine is not None else None
+        ),
+        tracker_store_url=escalation.tracker_store_url,
+    )
+    try:
+        yield feature
+    finally:
+        feature.close()
+        engine.dispose()
+        if escalation_engine is not None:
+            escalation_engine.dispose()
 
 
 def _read_password() -> str:

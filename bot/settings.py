@@ -99,6 +99,18 @@ class Settings:
         action_server_port: Port the action server listens on.
         identity_claim_secret: Signs verified identities in the action server
             (IDENTITY_CLAIM_SECRET, see ``bot.identity_claims``).
+        retention_conversation_days: Conversations, feedback comments and
+            analytics identities are kept this long (RETENTION_CONVERSATION_DAYS).
+        retention_escalation_days: Escalations with their transcripts are kept
+            this long (RETENTION_ESCALATION_DAYS).
+        retention_interval_hours: The bot service runs the retention this often
+            (RETENTION_INTERVAL_HOURS).
+        analytics_interval_seconds: How often the bot service brings the
+            analytics rows up to date from the tracker store (ANALYTICS_INTERVAL_SECONDS).
+        analytics_amqp_url: RabbitMQ URL to read Rasa's event stream from
+            instead of the tracker store (ANALYTICS_AMQP_URL, production).
+        metrics_token: When set, ``GET /metrics`` wants it as a bearer token
+            (METRICS_TOKEN).
 
     """
 
@@ -115,6 +127,12 @@ class Settings:
     action_server_host: str = "127.0.0.1"
     action_server_port: int = 5055
     identity_claim_secret: Secret | None = None
+    retention_conversation_days: int = 90
+    retention_escalation_days: int = 730
+    retention_interval_hours: float = 24.0
+    analytics_interval_seconds: float = 60.0
+    analytics_amqp_url: Secret | None = None
+    metrics_token: Secret | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -145,6 +163,20 @@ class Settings:
             action_server_host=env.get("ACTION_SERVER_HOST") or cls.action_server_host,
             action_server_port=_port(env, "ACTION_SERVER_PORT", cls.action_server_port),
             identity_claim_secret=secret_or_none(env.get("IDENTITY_CLAIM_SECRET")),
+            retention_conversation_days=int(
+                number_setting(env, "RETENTION_CONVERSATION_DAYS", cls.retention_conversation_days)
+            ),
+            retention_escalation_days=int(
+                number_setting(env, "RETENTION_ESCALATION_DAYS", cls.retention_escalation_days)
+            ),
+            retention_interval_hours=number_setting(
+                env, "RETENTION_INTERVAL_HOURS", cls.retention_interval_hours
+            ),
+            analytics_interval_seconds=number_setting(
+                env, "ANALYTICS_INTERVAL_SECONDS", cls.analytics_interval_seconds
+            ),
+            analytics_amqp_url=secret_or_none(env.get("ANALYTICS_AMQP_URL")),
+            metrics_token=secret_or_none(env.get("METRICS_TOKEN")),
         )
 
     def require_crm_api_token(self) -> Secret:
@@ -188,7 +220,13 @@ class Settings:
             f"action_server_token={self.action_server_token!r}, "
             f"action_server_host={self.action_server_host!r}, "
             f"action_server_port={self.action_server_port!r}, "
-            f"identity_claim_secret={self.identity_claim_secret!r})"
+            f"identity_claim_secret={self.identity_claim_secret!r}, "
+            f"retention_conversation_days={self.retention_conversation_days!r}, "
+            f"retention_escalation_days={self.retention_escalation_days!r}, "
+            f"retention_interval_hours={self.retention_interval_hours!r}, "
+            f"analytics_interval_seconds={self.analytics_interval_seconds!r}, "
+            f"analytics_amqp_url={self.analytics_amqp_url!r}, "
+            f"metrics_token={self.metrics_token!r})"
         )
 
 

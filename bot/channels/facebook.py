@@ -31,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.analytics.turn_metrics import timed
 from bot.channels.canned import canned_text
 from bot.channels.graph_api import DEFAULT_GRAPH_API_URL, GraphSendApi
 from bot.channels.input_guard import screen_message
@@ -141,6 +142,7 @@ class MessengerInput(InputChannel):
             The blueprint (``/``, ``GET /webhook``, ``POST /webhook``).
 
         """
+        on_new_message = timed("messenger", on_new_message)
         facebook_webhook = Blueprint("facebook_webhook", __name__)
 
         @facebook_webhook.route("/", methods=["GET"])

@@ -39,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.analytics.turn_metrics import timed
 from bot.channels.canned import canned_text
 from bot.channels.input_guard import TECHNICAL_PROBLEM_RESPONSE, screen_message
 from bot.service_auth import bearer_token_matches
@@ -111,6 +112,7 @@ class SecureRestInput(RestInput):
             The blueprint.
 
         """
+        on_new_message = timed("rest", on_new_message)
         rest_webhook = Blueprint("secure_rest_webhook", __name__)
 
         @rest_webhook.route("/", methods=["GET"])

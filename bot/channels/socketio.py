@@ -54,6 +54,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.analytics.turn_metrics import timed
 from bot.channels.canned import canned_text
 from bot.channels.input_guard import screen_message
 from bot.channels.socketio_output import MarkedSocketIOOutput
@@ -165,6 +166,7 @@ class SecureSocketIOInput(SocketIOInput):
         """
         signer = self.session_signer or ChatSessionSigner.from_env()
         self.session_signer = signer
+        on_new_message = timed("website", on_new_message)
         socket_blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None

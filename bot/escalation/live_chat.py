@@ -123,3 +123,7 @@ class LiveChat:
         self.rasa.hand_back(escalation.conversation_id)
         self.service.set_takeover(escalation.id, agent.id, False)
         self.service.add_system_line(escalation.id, handback_notice())
+        try:
+            self.rasa.ask_for_rating(escalation.conversation_id)
+        except TakeoverFailed as error:
+            logger.warning("Rating question after the hand-back not sent: %s", error)

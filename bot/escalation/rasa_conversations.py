@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 TAKEOVER_SLOT = AGENT_TAKEOVER
 AGENT_NAME_SLOT = AGENT_NAME
+RATING_ACTION = "action_ask_csat"
+"""Run after a hand-back: the assistant asks for the rating (once per conversation)."""
 RASA_API_USER = "nordlicht-bot"
 RASA_TOKEN_SECONDS = 60
 
@@ -125,18 +127,34 @@ class RasaConversations:
             ],
         )
 
+    def ask_for_rating(self, conversation_id: str) -> None:
+        """Let the assistant ask for the rating after the agent (``action_ask_csat``).
+
+        Rasa's ``/execute`` runs the action but does not listen afterwards; the
+        ``action_listen`` appended then lets the rules see the customer's next
+        message as they see any other.
+        """
+        self._post(
+            f"{self._base}/conversations/{quote(conversation_id, safe='')}/execute",
+            {"name": RATING_ACTION},
+        )
+        self._append(conversation_id, [{"event": "action", "name": "action_listen"}])
+
     def close(self) -> None:
         """Release connections."""
         self._client.close()
 
     def _append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        self._post(url, events)
+
+    def _post(self, url: str, body: Any) -> None:
         if not self._secret:
             raise TakeoverFailed("RASA_JWT_SECRET is not set; the takeover cannot reach Rasa")
-        url = f"{self._base}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         params = {"output_channel": "latest", "execute_side_effects": "true"}
         try:
             response = self._client.post(
-                url, params=params, json=events, headers=rasa_api_headers(self._secret)
+                url, params=params, json=body, headers=rasa_api_headers(self._secret)
             )
         except httpx.HTTPError as error:
             logger.warning("Rasa API unreachable for the takeover: %r", error)

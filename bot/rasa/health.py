@@ -1,5 +1,7 @@
 """``GET /webhooks/health/ready``: can this Rasa server hold a conversation now.
 
+``GET /webhooks/health/metrics``: the channels' turn latency (``bot.analytics.turn_metrics``).
+
 Rasa's ``/status`` and ``/`` say only that the process runs. Readiness asks
 the parts a turn needs: the model, the tracker store (database reachable,
 events table present), the lock store (Redis answers) and the event broker
@@ -22,6 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.analytics import turn_metrics
 from bot.rasa import fail_closed
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,12 @@ class HealthInput(InputChannel):
             is_ready = all(value in (OK, NOT_CONFIGURED) for value in checks.values())
             body = {"status": "ready" if is_ready else "not ready", **checks}
             return response.json(body, status=200 if is_ready else 503)
+
+        @health.route("/metrics", methods=["GET"])
+        async def metrics(_: Request) -> HTTPResponse:
+            return response.raw(
+                turn_metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8"
+            )
 
         return health
 

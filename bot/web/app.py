@@ -2,9 +2,10 @@
 
 ``create_app`` mounts the CRM API, the escalation API, the agent desk
 (``bot.desk``), the trainers' inbox API and workbench (``bot.training``),
-the website (chat widget files; the demo site in demo mode, see
-``bot.web.site``) and any further routers
-that later features pass in, and serves ``GET /healthz``.
+feedback, privacy (erasure, retention) and analytics (``bot.feedback``,
+``bot.privacy``, ``bot.analytics``), ``GET /metrics``, the website (chat
+widget files; the demo site in demo mode, see ``bot.web.site``) and any
+further routers that later features pass in, and serves ``GET /healthz``.
 """
 
 from collections.abc import AsyncIterator, Sequence
@@ -13,18 +14,25 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
+from bot.analytics.api import analytics_router
+from bot.analytics.metrics import ServiceMetrics
+from bot.analytics.wiring import AnalyticsFeature
 from bot.crm import schemas
 from bot.crm.api import crm_error_response, crm_router
 from bot.crm.db import create_crm_engine, create_session_factory
 from bot.crm.errors import CRMError, CRMUnavailable
 from bot.crm.service import CRMService
-from bot.desk.router import install_desk
+from bot.desk.router import PAGE_HEADERS, install_desk
 from bot.escalation.roles import Role
 from bot.escalation.settings import EscalationSettings
 from bot.escalation.wiring import EscalationFeature
+from bot.feedback.api import feedback_router
+from bot.feedback.store import FeedbackStore
+from bot.privacy.api import privacy_router
+from bot.privacy.wiring import PrivacyFeature
 from bot.settings import Settings
-from bot.training.web.router import workbench_router
 from bot.training.settings import TrainingSettings
+from bot.training.web.router import workbench_router
 from bot.training.wiring import TrainingFeature
 from bot.web.site import website_router
 
@@ -79,10 +87,31 @@ def create_app(
         trainer=escalations.access.with_role(Role.TRAINER),
         agent=escalations.access.agent,
     )
+    sessions = service.session_factory
+    tracker_store_url = escalation_settings.tracker_store_url
+    privacy = PrivacyFeature.create(
+        settings,
+        sessions,
+        escalation_sessions=escalation_sessions,
+        tracker_store_url=tracker_store_url,
+    )
+    analytics = AnalyticsFeature.create(settings, sessions, tracker_store_url=tracker_store_url)
+    metrics = ServiceMetrics(
+        sessions,
+        escalation_settings.rasa_url,
+        settings.metrics_token,
+        escalation_sessions=escalation_sessions,
+    )
+    privacy.on_error = analytics.on_error = metrics.count_error
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with escalations.running(), training.running():
+        async with (
+            escalations.running(),
+            training.running(),
+            analytics.running(),
+            privacy.running(),
+        ):
             yield
         for own_engine in (engine, escalation_engine):
             if own_engine is not None:
@@ -105,9 +134,19 @@ def create_app(
             return JSONResponse(status_code=503, content=body.dict())
         return schemas.Health(status="ok", database="ok")
 
+    metrics.install(app)
     app.include_router(crm_router(service, token))
     app.state.escalations = escalations
+    app.state.analytics = analytics
+    app.state.privacy = privacy
     escalations.install(app)
+    app.include_router(feedback_router(FeedbackStore(sessions), token))
+    app.include_router(privacy_router(privacy.service, escalations.access.with_role(Role.PRIVACY)))
+    app.include_router(
+        analytics_router(
+            analytics.service, escalations.access.with_role(Role.LEAD, Role.TRAINER), PAGE_HEADERS
+        )
+    )
     install_desk(app)
     app.state.training = training
     app.include_router(training.router)

@@ -105,8 +105,12 @@ async def test_live_takeover_round_trip_over_the_website_channel(rasa_server, cr
 
         back = await asyncio.to_thread(desk.post, f"/api/escalations/{escalation}/handback")
         assert back.status_code == 200 and back.json()["takeover_active"] is False
-        [notice] = await widget.receive()
+        [notice, rating] = await widget.receive(2)
         assert "wieder mit dem digitalen Assistenten" in notice["text"]
+        # after the agent, the assistant asks once for a rating (issue 18)
+        assert "Wie zufrieden waren Sie" in rating["text"]
+        options = rating.get("quick_replies") or rating.get("buttons") or []
+        assert [option["title"] for option in options] == ["1", "2", "3", "4", "5"]
         await widget.say("Was kannst du alles?")
         [bot_again] = await widget.receive()
         assert "Pannenhilfe" in bot_again["text"] and "metadata" not in bot_again

@@ -6,7 +6,10 @@ from typing import Any
 
 from alembic import context
 
+from bot.analytics import models as _analytics_models  # noqa: F401  (its tables)
 from bot.crm.models import Base
+from bot.feedback import models as _feedback_models  # noqa: F401  (its tables)
+from bot.privacy import models as _privacy_models  # noqa: F401  (its tables)
 from bot.training import models as _training_models  # noqa: F401  (its tables)
 
 target_metadata = Base.metadata

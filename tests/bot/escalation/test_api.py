@@ -165,6 +165,12 @@ def test_a_full_agent_round(client, feature, rasa) -> None:
         }
     ]
     assert bodies[2][0] == {"event": "slot", "name": "agent_takeover", "value": False}
+    # after the hand-back, the assistant asks for the rating
+    assert (rasa.calls[3][0], bodies[3]) == (
+        f"/conversations/{detail['conversation_id']}/execute",
+        {"name": "action_ask_csat"},
+    )
+    assert bodies[4] == [{"event": "action", "name": "action_listen"}]
     assert all(
         params == {"output_channel": "latest", "execute_side_effects": "true"}
         for _p, params, _e in rasa.calls
@@ -208,7 +214,9 @@ def test_resolving_a_taken_over_chat_hands_it_back_first(client, feature, rasa) 
     ).json()
     assert (resolved["status"], resolved["takeover_active"]) == ("resolved", False)
     assert resolved["transcript"][-1]["role"] == "system"
-    assert rasa.calls[-1][2][0] == {"event": "slot", "name": "agent_takeover", "value": False}
+    assert rasa.calls[-3][2][0] == {"event": "slot", "name": "agent_takeover", "value": False}
+    assert rasa.calls[-2][2] == {"name": "action_ask_csat"}
+    assert rasa.calls[-1][2] == [{"event": "action", "name": "action_listen"}]
     actions = [entry["action"] for entry in feature.service.audit_trail(escalation)]
     assert actions[-2:] == ["handback", "resolve"]
 

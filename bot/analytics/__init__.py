@@ -1,0 +1,1 @@
+"""How the assistant is doing: per-conversation rows, summaries and operator metrics."""

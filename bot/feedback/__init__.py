@@ -1,0 +1,1 @@
+"""Customer satisfaction: CSAT ratings, comments and free-text feedback."""
