@@ -68,9 +68,13 @@ def authenticate_agent(
             detail="missing, invalid or expired agent token",
             headers={"WWW-Authenticate": "Bearer"},
         ) from None
-    agent = agents.seen(claims.agent_id)
+    agent = agents.seen(claims.agent_id, claims.generation)
     if agent is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="agent disabled")
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="agent disabled or logged out",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return agent
 
 
@@ -109,7 +113,11 @@ def escalation_routers(
         if agent is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong username or password")
         token = issue_agent_token(
-            agent.id, agent.username, agent_secret.reveal(), token_ttl_seconds
+            agent.id,
+            agent.username,
+            agent_secret.reveal(),
+            token_ttl_seconds,
+            agents.token_generation(agent.id),
         )
         return schemas.TokenResponse(access_token=token, expires_in=token_ttl_seconds)
 

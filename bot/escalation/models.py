@@ -37,6 +37,7 @@ class Agent(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False)
     last_seen_at = Column(DateTime, nullable=True)
+    token_generation = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class Escalation(Base):
@@ -58,6 +59,7 @@ class Escalation(Base):
     topic = Column(String(60), nullable=True)
     summary = Column(Text, nullable=False)
     customer = Column(JSON, nullable=False)
+    customer_number = Column(String(30), nullable=True, index=True)
     intents = Column(JSON, nullable=False)
     slots = Column(JSON, nullable=False)
     bot_actions = Column(JSON, nullable=False)
@@ -120,3 +122,16 @@ class AuditEntry(Base):
     escalation_id = Column(ForeignKey("escalations.id"), nullable=True, index=True)
     action = Column(String(40), nullable=False)
     details = Column(JSON, nullable=True)
+
+
+class CannedResponse(Base):
+    """A Textbaustein: a prepared answer with placeholders, inserted with ``/shortcut``."""
+
+    __tablename__ = "canned_responses"
+
+    id = Column(Integer, primary_key=True)
+    shortcut = Column(String(40), nullable=False, unique=True)
+    title = Column(String(120), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)

@@ -100,6 +100,13 @@ class RasaConversations:
             ],
         )
 
+    def announce(self, conversation_id: str, text: str, agent_name: str | None = None) -> None:
+        """Tell the customer something (a transfer); a new ``agent_name`` signs later replies."""
+        events: list[dict[str, Any]] = []
+        if agent_name:
+            events.append({"event": "slot", "name": AGENT_NAME_SLOT, "value": agent_name})
+        self._append(conversation_id, [*events, _notice(text)])
+
     def hand_back(self, conversation_id: str) -> None:
         """Let the bot answer again and tell the customer so."""
         self._append(

@@ -26,6 +26,8 @@ class CustomerInfo(Schema):
     customer_number: str | None = Field(None, description="Verified, or as typed when not.")
     verified: bool
     name: str | None = None
+    address_name: str | None = Field(None, description="How to address them, e.g. 'Frau Schmidt'.")
+    workshop: str | None = Field(None, description="Their preferred workshop.")
     tier: str | None = None
     customer_since: date | None = None
     email: str | None = None
@@ -83,6 +85,21 @@ class EscalationItem(Schema):
     resolution: str | None = None
 
 
+class PreviousEscalation(Schema):
+    """An earlier escalation of the same verified customer, with its transcript."""
+
+    id: int
+    channel: str
+    reason_text: str
+    status: Status
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+    case_number: str | None
+    agent: AgentRef | None
+    transcript: list[TranscriptEntry]
+
+
 class EscalationDetail(EscalationItem):
     """The whole context package."""
 
@@ -92,6 +109,9 @@ class EscalationDetail(EscalationItem):
     slots: dict[str, Any]
     bot_actions: list[dict[str, Any]]
     notes: list[Note]
+    previous_escalations: list[PreviousEscalation] = Field(
+        [], description="The verified customer's earlier escalations, newest first."
+    )
 
 
 class EscalationIntake(Command):

@@ -27,6 +27,12 @@ from bot.escalation.business_hours import german_moment
 from bot.escalation.conversation import read_conversation
 from bot.escalation.customer_context import ProfileLoader, customer_context
 from bot.escalation.errors import EscalationConflict, EscalationNotFound
+from bot.escalation.history import (
+    ResolvedPage,
+    ResolvedSearch,
+    previous_escalations,
+    search_resolved,
+)
 from bot.escalation.models import Agent, AuditEntry, Escalation, EscalationMessage, EscalationNote
 from bot.escalation.reasons import known_reason, priority_of, reason_text
 from bot.escalation.summary import summarize
@@ -98,6 +104,7 @@ class EscalationService:
             topic=facts.topic_intent(),
             summary=summarize(facts, text, case_number=intake.case_number, customer=customer),
             customer=customer,
+            customer_number=(customer.get("customer_number") or "")[:30] or None,
             intents=facts.intents,
             slots={"values": facts.slots, "entities": facts.entities},
             bot_actions=facts.bot_actions,
@@ -232,7 +239,13 @@ class EscalationService:
         """
         with self._reading() as session:
             row = self._get(session, escalation_id)
-            return views.detail(row, *self._queue_place(session, row))
+            past = previous_escalations(session, row)
+            return views.detail(row, *self._queue_place(session, row), past)
+
+    def search_resolved(self, query: ResolvedSearch) -> ResolvedPage:
+        """Return one page of the resolved escalations that match ``query``, newest first."""
+        with self._reading() as session:
+            return search_resolved(session, query, self.settings.business_hours.zone)
 
     def takeover_conversation(self, conversation_id: str) -> schemas.EscalationItem | None:
         """Return the escalation whose agent has taken over ``conversation_id``, if any."""

@@ -14,13 +14,19 @@ from fastapi import APIRouter, FastAPI
 
 from bot.crm.service import CRMService
 from bot.crm.service.base import Clock, system_clock
+from bot.escalation.agent_admin import AgentAdministration
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
+from bot.escalation.canned import CannedResponses
+from bot.escalation.canned_api import canned_router
 from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.rasa_conversations import RasaConversations
 from bot.escalation.service import EscalationService
+from bot.escalation.session_api import agent_dependency, logout_router
 from bot.escalation.tracker_sweeper import TrackerStoreSweeper
+from bot.escalation.transfer import Transfers
+from bot.escalation.workday_api import workday_router
 from bot.settings import EscalationSettings, Secret
 
 logger = logging.getLogger(__name__)
@@ -63,6 +69,15 @@ class EscalationFeature:
         routers = escalation_routers(
             live_chat, agents, secret, settings.agent_token_ttl_seconds, service_token
         )
+        admin = AgentAdministration(sessions, clock)
+        agent = agent_dependency(agents, secret)
+        lead = agent  # replaced by AgentAccess.with_role(Role.LEAD) once roles land
+        transfers = Transfers(sessions, lambda: live_chat.rasa, clock)
+        routers += [
+            logout_router(agents, admin, secret),
+            canned_router(CannedResponses(sessions, clock), service, agent, lead),
+            workday_router(service, transfers, admin, agent, clock),
+        ]
         sweeper = (
             TrackerStoreSweeper(settings.tracker_store_url, service)
             if settings.tracker_store_url
