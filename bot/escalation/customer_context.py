@@ -61,6 +61,7 @@ def profile_summary(profile: CustomerProfile) -> dict[str, Any]:
         "name": f"{customer.salutation} {customer.first_name} {customer.last_name}".strip(),
         "address_name": f"{customer.salutation} {customer.last_name}".strip(),
         "workshop": profile.preferred_workshop.name if profile.preferred_workshop else None,
+        "workshop_code": profile.preferred_workshop.code if profile.preferred_workshop else None,
         "tier": customer.tier.value,
         "customer_since": customer.customer_since.isoformat(),
         "email": customer.email,

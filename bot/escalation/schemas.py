@@ -28,6 +28,7 @@ class CustomerInfo(Schema):
     name: str | None = None
     address_name: str | None = Field(None, description="How to address them, e.g. 'Frau Schmidt'.")
     workshop: str | None = Field(None, description="Their preferred workshop.")
+    workshop_code: str | None = None
     tier: str | None = None
     customer_since: date | None = None
     email: str | None = None

@@ -89,7 +89,8 @@ class EscalationService:
         customer = customer_context(intake.verified_customer_number, claimed, self._load_profile)
         text = reason_text(reason)
         now = self._clock()
-        live = self._agents_can_answer(now)
+        workshop = customer.get("workshop_code")
+        live = self._agents_can_answer(now, workshop)
         priority = priority_of(reason)
         row = Escalation(
             conversation_id=intake.conversation_id,
@@ -115,7 +116,9 @@ class EscalationService:
             callback_due_at=None
             if live
             else as_naive_utc(
-                self.settings.business_hours.callback_due(now, self.settings.ticket_response_hours)
+                self.settings.business_hours.callback_due(
+                    now, self.settings.ticket_response_hours, workshop
+                )
             ),
             takeover_active=False,
         )
@@ -409,8 +412,8 @@ class EscalationService:
 
     # --- queue ---------------------------------------------------------------
 
-    def _agents_can_answer(self, now: datetime) -> bool:
-        if not self.settings.business_hours.is_open(now):
+    def _agents_can_answer(self, now: datetime, workshop: str | None = None) -> bool:
+        if not self.settings.business_hours.is_open(now, workshop):
             return False
         with self._reading() as session:
             return self._online_agents(session) > 0
