@@ -84,6 +84,7 @@ class EscalationItem(Schema):
     takeover_active: bool
     resolved_at: datetime | None = None
     resolution: str | None = None
+    customer_messages: int = Field(0, description="Customer lines in the transcript (unread).")
 
 
 class PreviousEscalation(Schema):

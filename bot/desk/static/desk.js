@@ -2,9 +2,13 @@
 // Live data comes from /desk/api/updates (long polling); actions go to the escalation API.
 
 import { ApiError, SessionExpired, api, clearSession, loadSession, login, sessionExpired } from "./api.js";
-import { byId, say } from "./dom.js";
+import { attachCanned } from "./canned.js";
+import { draftOf, keepDraft, markRead, renderMyChats } from "./chats.js";
+import { byId, el, fill, say } from "./dom.js";
 import { permissions, renderDetail } from "./detail.js";
+import { announce, setSound, setTitle, soundOn, wirePermission } from "./notify.js";
 import { renderQueue, tickWaits } from "./queue.js";
+import { createSearch } from "./search.js";
 
 const RETRY_MS = 2000;
 const EXPIRED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.";
@@ -18,6 +22,8 @@ const state = {
   escalation: null,
   cursor: "",
   knownOpen: null, // ids of open escalations seen so far (null: none yet)
+  heard: null, // escalation id -> customer messages already announced (null: none yet)
+  canned: { id: null, answers: [] }, // filled canned answers of the open escalation
   poll: null, // AbortController of the running long poll
   running: false,
 };
@@ -30,7 +36,8 @@ function showLogin(message, kind = "error") {
   state.session = null;
   state.escalation = null;
   state.knownOpen = null;
-  document.title = "Agent-Desk – Nordlicht Automobile";
+  state.heard = null;
+  setTitle(0, 0);
   byId("desk-view").hidden = true;
   byId("session").hidden = true;
   byId("login-view").hidden = false;
@@ -47,6 +54,8 @@ function showDesk(session) {
   byId("session").hidden = false;
   byId("agent-name").textContent = session.username;
   selectFromHash();
+  loadCanned(state.selectedId);
+  loadColleagues();
   startUpdates();
 }
 
@@ -141,17 +150,45 @@ async function startUpdates() {
   }
 }
 
-/** Tell screen readers (and the tab title) about escalations that just arrived. */
+/** Tell screen readers about escalations that just arrived; announce the urgent ones. */
 function announceArrivals(open) {
   const ids = new Set(open.map((item) => item.id));
   const arrived = state.knownOpen ? open.filter((item) => !state.knownOpen.has(item.id)) : [];
   state.knownOpen = ids;
-  document.title = `${open.length ? `(${open.length}) ` : ""}Agent-Desk – Nordlicht Automobile`;
   if (arrived.length) {
     byId("queue-news").textContent = arrived
       .map((item) => `Neue Anfrage #${item.id}: ${item.reason_text || item.reason}`)
       .join(". ");
   }
+  for (const item of arrived.filter((a) => a.priority === "urgent")) {
+    announce(`Dringende Anfrage #${item.id}`, item.reason_text || item.reason, `#/anfrage/${item.id}`);
+  }
+}
+
+/** Announce customer messages that arrived in the agent's chats since the last update. */
+function announceReplies(mine) {
+  const first = state.heard === null;
+  const heard = state.heard || {};
+  for (const item of mine) {
+    const before = heard[item.id];
+    heard[item.id] = item.customer_messages || 0;
+    if (first || before === undefined || item.customer_messages <= before) continue;
+    const onScreen = String(item.id) === String(state.selectedId) && document.visibilityState === "visible";
+    if (!onScreen || !document.hasFocus()) {
+      announce(`Neue Nachricht in Anfrage #${item.id}`, "Der Kunde hat geantwortet.", `#/anfrage/${item.id}`);
+    }
+  }
+  state.heard = heard;
+}
+
+function mine(items) {
+  return items.filter((item) => item.claimed_by && item.claimed_by.id === me());
+}
+
+function drawMyChats() {
+  const held = mine(state.snapshot.claimed);
+  const total = renderMyChats(byId("my-chats"), byId("count-mine"), held, state.selectedId);
+  setTitle(state.snapshot.open.length, total);
 }
 
 function applyUpdate(update) {
@@ -161,10 +198,11 @@ function applyUpdate(update) {
   }
   state.snapshot = { open: update.open || [], claimed: update.claimed || [] };
   announceArrivals(state.snapshot.open);
+  announceReplies(mine(state.snapshot.claimed));
   byId("count-open").textContent = String(state.snapshot.open.length);
   byId("count-claimed").textContent = String(state.snapshot.claimed.length);
-  if (state.filter === "resolved") loadResolved();
-  else drawQueue();
+  if (state.filter !== "resolved") drawQueue(); // the search results stay until the agent asks
+  drawMyChats();
   if (update.escalation && String(update.escalation.id) === String(state.selectedId)) {
     showEscalation(update.escalation);
   } else if (update.missing && state.selectedId) {
@@ -183,17 +221,18 @@ function me() {
 
 function drawQueue() {
   const items = state.filter === "resolved" ? state.resolved : state.snapshot[state.filter] || [];
-  renderQueue(byId("queue-list"), byId("queue-empty"), items, state.selectedId, me());
+  const resolved = state.filter === "resolved"; // newest first, as the search answered
+  renderQueue(byId("queue-list"), byId("queue-empty"), items, state.selectedId, me(), resolved);
 }
 
-async function loadResolved() {
-  try {
-    state.resolved = await api.list("resolved");
+const search = createSearch({
+  load: (filters, page) => api.searchResolved(filters, page),
+  show: (items) => {
+    state.resolved = items;
     drawQueue();
-  } catch (error) {
-    handleError(error);
-  }
-}
+  },
+  fail: (error) => handleError(error),
+});
 
 function selectTab(tab, focus) {
   for (const other of document.querySelectorAll(".tab")) {
@@ -204,8 +243,8 @@ function selectTab(tab, focus) {
   byId("queue-list").setAttribute("aria-labelledby", tab.id);
   state.filter = tab.dataset.filter;
   if (focus) tab.focus();
-  if (state.filter === "resolved") loadResolved();
-  else drawQueue();
+  search.toggle(state.filter === "resolved");
+  if (state.filter !== "resolved") drawQueue();
 }
 
 function onTabKey(event) {
@@ -223,7 +262,10 @@ function selectFromHash() {
   const match = /^#\/anfrage\/(\d+)$/.exec(location.hash);
   const id = match ? Number(match[1]) : null;
   if (id === state.selectedId) return;
+  keepDraft(state.selectedId, byId("reply-text").value);
+  byId("reply-text").value = draftOf(id);
   state.selectedId = id;
+  loadCanned(id);
   state.escalation = null;
   say(byId("case-message"), "");
   byId("transcript").dataset.escalation = "";
@@ -232,7 +274,37 @@ function selectFromHash() {
   placeholder.hidden = false;
   placeholder.textContent = id ? `Anfrage #${id} wird geladen …` : "Wählen Sie links eine Anfrage aus der Warteschlange.";
   drawQueue();
+  drawMyChats();
   if (state.session) restartUpdates();
+}
+
+async function loadCanned(id) {
+  state.canned = { id, answers: [] };
+  if (!id || !state.session) return;
+  try {
+    const answers = await api.canned(id);
+    if (state.canned.id === id) state.canned.answers = answers;
+  } catch (error) {
+    handleError(error);
+  }
+}
+
+async function loadColleagues() {
+  try {
+    const colleagues = (await api.colleagues()).filter((c) => c.id !== me());
+    const select = byId("transfer-to");
+    const chosen = select.value;
+    fill(
+      select,
+      el("option", { value: "" }, "Zurück in die Warteschlange"),
+      colleagues.map((c) =>
+        el("option", { value: c.username }, `${c.display_name} (${c.username})${c.online ? " – online" : ""}`),
+      ),
+    );
+    select.value = chosen;
+  } catch (error) {
+    handleError(error);
+  }
 }
 
 function showEscalation(escalation) {
@@ -240,6 +312,8 @@ function showEscalation(escalation) {
   byId("placeholder").hidden = true;
   byId("case").hidden = false;
   renderDetail(escalation, me());
+  if (document.visibilityState === "visible") markRead(escalation);
+  drawMyChats();
 }
 
 /** Run one agent action; show its error in the case message line; refresh live data. */
@@ -297,8 +371,12 @@ async function onReply(event) {
   const input = byId("reply-text");
   const text = input.value.trim();
   if (!text || !state.escalation || !permissions(state.escalation, me()).reply) return;
-  const ok = await act(() => api.message(state.selectedId, text), { button: byId("reply-send") });
-  if (ok) input.value = "";
+  const id = state.selectedId;
+  const ok = await act(() => api.message(id, text), { button: byId("reply-send") });
+  if (ok) {
+    keepDraft(id, "");
+    if (state.selectedId === id) input.value = "";
+  }
   input.focus();
 }
 
@@ -337,11 +415,47 @@ async function onResolve(event) {
   if (ok) input.value = "";
 }
 
+async function onTransfer(event) {
+  event.preventDefault();
+  const id = state.selectedId;
+  const to = byId("transfer-to");
+  const who = to.value ? to.selectedOptions[0].textContent.replace(/ \(.*$/, "") : null;
+  const ok = await act(() => api.transfer(id, to.value, byId("transfer-note").value.trim()), {
+    success: who ? `An ${who} weitergegeben.` : "Zurück in der Warteschlange.",
+    button: byId("transfer"),
+  });
+  if (ok) {
+    byId("transfer-note").value = "";
+    keepDraft(id, "");
+    byId("reply-text").value = "";
+  }
+}
+
+async function onLogout() {
+  try {
+    await api.logout(); // the token stops working on the server, not only in this tab
+  } catch {
+    // an expired session is logged out anyway
+  }
+  showLogin("Sie haben sich abgemeldet.", "info");
+}
+
 // ---- start -----------------------------------------------------------------
 
 function start() {
   byId("login-form").addEventListener("submit", onLogin);
-  byId("logout").addEventListener("click", () => showLogin("Sie haben sich abgemeldet.", "info"));
+  byId("logout").addEventListener("click", onLogout);
+  const sound = byId("sound-toggle");
+  sound.checked = soundOn();
+  sound.addEventListener("change", () => setSound(sound.checked));
+  wirePermission(byId("notify-permission"));
+  attachCanned(byId("reply-text"), byId("canned-list"), () => state.canned.answers);
+  byId("reply-text").addEventListener("input", () => keepDraft(state.selectedId, byId("reply-text").value));
+  byId("transfer-form").addEventListener("submit", onTransfer);
+  byId("transfer-to").addEventListener("focus", loadColleagues);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && state.escalation) showEscalation(state.escalation);
+  });
   for (const tab of document.querySelectorAll(".tab")) {
     tab.addEventListener("click", () => selectTab(tab, false));
     tab.addEventListener("keydown", onTabKey);

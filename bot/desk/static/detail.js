@@ -2,6 +2,7 @@
 // the transcript with the reply box, notes, and the buttons to claim, hand back, resolve.
 
 import { byId, el, fill, fillFacts, fillList } from "./dom.js";
+import { renderPast } from "./past.js";
 import {
   CASE_KIND,
   CASE_STATUS,
@@ -54,6 +55,7 @@ export function permissions(escalation, me) {
     claim: escalation.status === "open",
     reply: claimed && mine,
     handback: claimed && mine,
+    transfer: claimed && mine,
     resolve: claimed && mine,
     note: escalation.status !== "resolved",
   };
@@ -253,10 +255,11 @@ function renderControls(escalation, me) {
   const can = permissions(escalation, me);
   byId("claim").hidden = !can.claim;
   byId("handback").hidden = !can.handback;
+  byId("transfer-panel").hidden = !can.transfer;
   const notMine = escalation.status === "resolved" ? "Die Anfrage ist erledigt." : "Erst übernehmen.";
   for (const id of ["reply-text", "reply-send"]) setEnabled(id, can.reply, notMine);
   byId("reply-hint").textContent = can.reply
-    ? "Enter sendet, Umschalt+Enter für eine neue Zeile."
+    ? "Enter sendet, Umschalt+Enter für eine neue Zeile, / öffnet die Textbausteine."
     : escalation.status === "resolved"
       ? "Die Anfrage ist erledigt."
       : "Übernehmen Sie die Anfrage, um dem Kunden zu antworten.";
@@ -269,6 +272,7 @@ function renderControls(escalation, me) {
 export function renderDetail(escalation, me) {
   renderHead(escalation, me);
   renderCustomer(escalation.customer);
+  renderPast(escalation);
   renderBot(escalation);
   renderTranscript(escalation);
   renderNotes(escalation);
