@@ -131,6 +131,13 @@ def _add_agents(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--username", required=True, help="login name (no spaces)")
     create.add_argument("--password", help="at least 8 characters; omit to read it from stdin")
     create.add_argument("--display-name", help='name customers see, e.g. "Frau Keller"')
+    create.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="ROLE",
+        help="agent (default), lead, trainer or privacy; repeat for several",
+    )
     create.set_defaults(handler=_agents_create)
     listing = actions.add_parser("list", help="list the accounts (username, name, state)")
     listing.set_defaults(handler=_agents_list)
@@ -150,18 +157,29 @@ def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.crm.db import create_crm_engine, upgrade_database
     from bot.escalation.agents import AgentDirectory
     from bot.escalation.errors import AgentExists
+    from bot.escalation.roles import parse_roles
 
+    try:
+        roles = parse_roles(args.role)
+    except ValueError as error:
+        print(f"bot agents create: {error}", file=sys.stderr)
+        return 2
     password = args.password if args.password is not None else _read_password()
     engine = create_crm_engine(settings.crm_database_url)
     try:
         upgrade_database(engine)
-        agent = AgentDirectory(engine).create_agent(args.username, password, args.display_name)
+        agent = AgentDirectory(engine).create_agent(
+            args.username, password, args.display_name, roles
+        )
     except (ValueError, AgentExists) as error:
         print(f"bot agents create: {error}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
-    print(f"agents: created {agent.username} ({agent.display_name}), id {agent.id}")
+    print(
+        f"agents: created {agent.username} ({agent.display_name}), id {agent.id}, "
+        f"roles {', '.join(agent.roles)}"
+    )
     return 0
 
 
@@ -185,7 +203,7 @@ def _agents_list(_args: argparse.Namespace, settings: Settings) -> int:
     def listing(admin: AgentAdministration) -> str:
         rows = [
             f"{a.id:>4}  {a.username:<20} {'aktiv' if a.active else 'gesperrt':<9} "
-            f"{a.display_name}  (zuletzt: "
+            f"{a.display_name}  [{', '.join(a.roles)}]  (zuletzt: "
             f"{a.last_seen_at.strftime('%d.%m.%Y %H:%M') if a.last_seen_at else '–'})"
             for a in admin.list_agents()
         ]

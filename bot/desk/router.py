@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.desk.live import ChangeSignal, SharedReads, next_update
 from bot.escalation import schemas
-from bot.escalation.api import authenticate_agent
+from bot.escalation.access import authenticate_agent
 from bot.escalation.wiring import EscalationFeature
 from bot.web.static_files import static_router
 

@@ -23,6 +23,7 @@ from bot.crm.service.base import Clock, as_naive_utc, system_clock
 from bot.escalation.auth import check_password_rules, hash_password
 from bot.escalation.errors import EscalationNotFound
 from bot.escalation.models import Agent, AuditEntry
+from bot.escalation.roles import loaded_roles
 
 
 class UnknownAgent(EscalationNotFound):
@@ -36,6 +37,7 @@ class AgentAccount(Schema):
     username: str
     display_name: str
     active: bool
+    roles: list[str]
     created_at: datetime
     last_seen_at: datetime | None
 
@@ -67,6 +69,7 @@ class AgentAdministration:
                     username=row.username,
                     display_name=row.display_name,
                     active=bool(row.active),
+                    roles=loaded_roles(row.roles),
                     created_at=row.created_at,
                     last_seen_at=row.last_seen_at,
                 )

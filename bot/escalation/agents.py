@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
@@ -30,6 +30,7 @@ from bot.escalation.auth import (
 )
 from bot.escalation.errors import AgentExists, LoginThrottled
 from bot.escalation.models import Agent, AuditEntry
+from bot.escalation.roles import DEFAULT_ROLES, Role, stored_roles
 
 SEEN_RESOLUTION = timedelta(seconds=30)
 """Presence is written at most this often per agent."""
@@ -59,9 +60,13 @@ class AgentDirectory:
         self._clock = clock
 
     def create_agent(
-        self, username: str, password: str, display_name: str | None = None
+        self,
+        username: str,
+        password: str,
+        display_name: str | None = None,
+        roles: Iterable[Role] = DEFAULT_ROLES,
     ) -> schemas.AgentRef:
-        """Create an agent with a hashed password.
+        """Create an agent with a hashed password and their roles.
 
         Raises:
             ValueError: The username or password breaks a rule.
@@ -78,6 +83,7 @@ class AgentDirectory:
                     username=name,
                     display_name=(display_name or name).strip()[:120],
                     password_hash=hash_password(password),
+                    roles=stored_roles(roles),
                     active=True,
                     created_at=as_naive_utc(self._clock()),
                 )
@@ -85,7 +91,10 @@ class AgentDirectory:
                 session.flush()
                 session.add(
                     AuditEntry(
-                        occurred_at=agent.created_at, agent_id=agent.id, action="agent_created"
+                        occurred_at=agent.created_at,
+                        agent_id=agent.id,
+                        action="agent_created",
+                        details={"roles": agent.roles},
                     )
                 )
                 return views.agent_ref(agent)

@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.crm.api import bearer_auth
 from bot.escalation import schemas
+from bot.escalation.access import AgentAccess
 from bot.escalation.agents import AgentDirectory
-from bot.escalation.auth import InvalidToken, issue_agent_token, read_agent_token
+from bot.escalation.auth import issue_agent_token
 from bot.escalation.errors import EscalationError, LoginThrottled
 from bot.escalation.live_chat import LiveChat
 from bot.settings import Secret
@@ -49,38 +49,10 @@ def escalation_error_response(_request: Request, error: Exception) -> JSONRespon
     )
 
 
-def authenticate_agent(
-    credentials: HTTPAuthorizationCredentials | None, secret: Secret, agents: AgentDirectory
-) -> schemas.AgentRef:
-    """Return the agent a bearer token names (the agent API's and the desk's check).
-
-    Raises:
-        HTTPException: 401 for a missing, forged or expired token, or a disabled agent.
-
-    """
-    try:
-        if credentials is None:
-            raise InvalidToken("missing")
-        claims = read_agent_token(credentials.credentials, secret.reveal())
-    except InvalidToken:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="missing, invalid or expired agent token",
-            headers={"WWW-Authenticate": "Bearer"},
-        ) from None
-    agent = agents.seen(claims.agent_id, claims.generation)
-    if agent is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="agent disabled or logged out",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return agent
-
-
 def escalation_routers(
     live_chat: LiveChat,
     agents: AgentDirectory,
+    access: AgentAccess,
     agent_secret: Secret,
     token_ttl_seconds: int,
     service_token: Secret,
@@ -90,20 +62,14 @@ def escalation_routers(
     Args:
         live_chat: Escalations and the takeover.
         agents: Agent accounts.
+        access: The login and role checks.
         agent_secret: Signs agent tokens (AGENT_TOKEN_SECRET).
         token_ttl_seconds: Token lifetime.
         service_token: Bearer token of the action server (CRM_API_TOKEN).
 
     """
     service = live_chat.service
-    bearer = HTTPBearer(auto_error=False, description="Agent token from POST /api/auth/login")
-
-    def current_agent(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> schemas.AgentRef:
-        return authenticate_agent(credentials, agent_secret, agents)
-
-    Agent = Annotated[schemas.AgentRef, Depends(current_agent)]
+    Agent = Annotated[schemas.AgentRef, Depends(access.agent)]
     auth = APIRouter(prefix="/api/auth", tags=["agent desk"])
 
     @auth.post("/login", summary="Log an agent in", response_model=schemas.TokenResponse)

@@ -35,6 +35,7 @@ class Agent(Base):
     display_name = Column(String(120), nullable=False)
     password_hash = Column(String(255), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
+    roles = Column(String(80), nullable=False, default="agent", server_default="agent")
     created_at = Column(DateTime, nullable=False)
     last_seen_at = Column(DateTime, nullable=True)
     token_generation = Column(Integer, nullable=False, default=0, server_default="0")

@@ -47,6 +47,7 @@ class AgentRef(Schema):
     id: int
     username: str
     display_name: str
+    roles: list[str] = Field(["agent"], description="agent, lead, trainer, privacy")
 
 
 class Note(Schema):

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from bot.escalation import schemas
 from bot.escalation.models import Agent, Escalation, EscalationNote
+from bot.escalation.roles import loaded_roles
 
 
 def ticket_number(escalation_id: int) -> str:
@@ -25,7 +26,12 @@ def utc_at(moment: datetime) -> datetime:
 
 def agent_ref(agent: Agent) -> schemas.AgentRef:
     """Return the public view of an agent."""
-    return schemas.AgentRef(id=agent.id, username=agent.username, display_name=agent.display_name)
+    return schemas.AgentRef(
+        id=agent.id,
+        username=agent.username,
+        display_name=agent.display_name,
+        roles=loaded_roles(agent.roles),
+    )
 
 
 def note(row: EscalationNote) -> schemas.Note:

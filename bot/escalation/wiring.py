@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from bot.crm.service import CRMService
 from bot.crm.service.base import Clock, system_clock
+from bot.escalation.access import AgentAccess
 from bot.escalation.agent_admin import AgentAdministration
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
@@ -22,8 +23,9 @@ from bot.escalation.canned_api import canned_router
 from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.rasa_conversations import RasaConversations
+from bot.escalation.roles import Role
 from bot.escalation.service import EscalationService
-from bot.escalation.session_api import agent_dependency, logout_router
+from bot.escalation.session_api import logout_router
 from bot.escalation.tracker_sweeper import TrackerStoreSweeper
 from bot.escalation.transfer import Transfers
 from bot.escalation.workday_api import workday_router
@@ -39,6 +41,7 @@ class EscalationFeature:
     settings: EscalationSettings
     service: EscalationService
     agents: AgentDirectory
+    access: AgentAccess
     live_chat: LiveChat
     routers: list[APIRouter]
     sweeper: TrackerStoreSweeper | None
@@ -66,24 +69,28 @@ class EscalationFeature:
         service = EscalationService(sessions, settings, crm.get_profile, clock)
         agents = AgentDirectory(sessions, clock)
         live_chat = LiveChat(service, RasaConversations(settings), crm)
+        access = AgentAccess(agents, secret)
         routers = escalation_routers(
-            live_chat, agents, secret, settings.agent_token_ttl_seconds, service_token
+            live_chat, agents, access, secret, settings.agent_token_ttl_seconds, service_token
         )
         admin = AgentAdministration(sessions, clock)
-        agent = agent_dependency(agents, secret)
-        lead = agent  # replaced by AgentAccess.with_role(Role.LEAD) once roles land
         transfers = Transfers(sessions, lambda: live_chat.rasa, clock)
         routers += [
-            logout_router(agents, admin, secret),
-            canned_router(CannedResponses(sessions, clock), service, agent, lead),
-            workday_router(service, transfers, admin, agent, clock),
+            logout_router(admin, access),
+            canned_router(
+                CannedResponses(sessions, clock),
+                service,
+                access.agent,
+                access.with_role(Role.LEAD),
+            ),
+            workday_router(service, transfers, admin, access.agent, clock),
         ]
         sweeper = (
             TrackerStoreSweeper(settings.tracker_store_url, service)
             if settings.tracker_store_url
             else None
         )
-        return cls(settings, service, agents, live_chat, routers, sweeper)
+        return cls(settings, service, agents, access, live_chat, routers, sweeper)
 
     def install(self, app: FastAPI) -> None:
         """Mount the routers and the error handler."""

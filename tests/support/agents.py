@@ -10,11 +10,17 @@ from tests.support.crm_server import CRMServer
 from tests.support.processes import PROJECT_ROOT, VENV_BIN
 
 
-def create_agent(server: CRMServer, username: str, password: str, display_name: str) -> None:
-    """Create an agent account with `bot agents create`, as an admin would (once per name)."""
+def create_agent(
+    server: CRMServer, username: str, password: str, display_name: str, *roles: str
+) -> None:
+    """Create an account with `bot agents create`, as an admin would (once per name).
+
+    ``roles`` are role names ("lead", "trainer", "privacy"); none means a plain agent.
+    """
+    role_args = [arg for role in roles for arg in ("--role", role)]
     result = subprocess.run(
         [str(VENV_BIN / "bot"), "agents", "create", "--username", username,
-         "--display-name", display_name, "--password", password],
+         "--display-name", display_name, "--password", password, *role_args],
         cwd=PROJECT_ROOT, env=server.env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0 or "exists already" in result.stderr, result.stderr

@@ -52,13 +52,25 @@ def test_agents_are_created_with_a_hashed_password_from_stdin_or_the_option(tmp_
         "agents", "create", "--username", "keller", "--password", "noch-ein-passwort", env=env
     )
     assert duplicate.returncode == 1 and "exists already" in duplicate.stderr
+    trainer = run_bot(
+        "agents", "create", "--username", "lind", "--password", "geheim-option",
+        "--role", "trainer", "--role", "lead", env=env,
+    )  # fmt: skip
+    assert trainer.returncode == 0 and "roles trainer, lead" in trainer.stdout
+    unknown = run_bot(
+        "agents", "create", "--username", "x", "--password", "geheim-option", "--role", "boss",
+        env=env,
+    )  # fmt: skip
+    assert unknown.returncode == 2 and "unknown role 'boss'" in unknown.stderr
     short = run_bot("agents", "create", "--username", "kurz", "--password", "kurz", env=env)
     assert short.returncode == 1 and "at least 8" in short.stderr
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as connection:
         rows = dict(connection.execute(text("SELECT username, password_hash FROM agents")).all())
+        roles = dict(connection.execute(text("SELECT username, roles FROM agents")).all())
     engine.dispose()
-    assert set(rows) == {"keller", "meier"}
+    assert set(rows) == {"keller", "meier", "lind"}
+    assert roles == {"keller": "agent", "meier": "agent", "lind": "trainer,lead"}
     assert verify_password("geheim-aus-stdin", rows["keller"]) and "geheim" not in rows["keller"]
 
 
@@ -82,7 +94,7 @@ def test_agents_are_listed_disabled_enabled_and_get_a_new_password(tmp_path: Pat
     assert disabled.returncode == 0 and "keller disabled" in disabled.stdout
     listing = run_bot("agents", "list", env=env)
     assert listing.returncode == 0
-    assert re.search(r"keller\s+gesperrt\s+Frau Keller", listing.stdout), listing.stdout
+    assert re.search(r"keller\s+gesperrt\s+Frau Keller  \[agent\]", listing.stdout), listing.stdout
     assert run_bot("agents", "enable", "--username", "keller", env=env).returncode == 0
     assert re.search(r"keller\s+aktiv", run_bot("agents", "list", env=env).stdout)
     reset = run_bot(

@@ -6,6 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.escalation.roles import Role
 from tests.bot.escalation.test_api import SERVICE, intake, login
 
 
@@ -15,6 +16,7 @@ def client(feature) -> TestClient:
     feature.install(app)
     feature.agents.create_agent("keller", "geheim-genug-1", "Frau Keller")
     feature.agents.create_agent("meier", "geheim-genug-2", "Herr Meier")
+    feature.agents.create_agent("chefin", "geheim-genug-3", "Frau Lind", roles=(Role.LEAD,))
     return TestClient(app)
 
 
@@ -72,6 +74,40 @@ def test_an_unverified_customer_gets_no_personal_values(client) -> None:
     assert client.get(f"/api/escalations/{escalation}/canned-responses").status_code == 401
 
 
+def test_only_leads_manage_canned_answers(client) -> None:
+    keller, lead = login(client), login(client, "chefin", "geheim-genug-3")
+    body = {"shortcut": "kulanz", "title": "Kulanz", "text": "{anrede}, wir kommen Ihnen entgegen."}
+    refused = client.post("/api/canned-responses", json=body, headers=keller)
+    assert refused.status_code == 403 and refused.json()["detail"] == "needs role lead"
+    assert client.post("/api/canned-responses", json=body).status_code == 401
+    created = client.post("/api/canned-responses", json=body, headers=lead)
+    assert created.status_code == 201, created.text
+    canned_id = created.json()["id"]
+    assert client.post("/api/canned-responses", json=body, headers=lead).status_code == 409
+    for wrong in (
+        {**body, "shortcut": "mit leerzeichen"},
+        {**body, "text": "Ihr Termin ist am {datum}."},
+        {**body, "title": "  "},
+        {**body, "extra": 1},
+    ):
+        assert client.post("/api/canned-responses", json=wrong, headers=lead).status_code == 422
+    changed = client.put(
+        f"/api/canned-responses/{canned_id}",
+        json={**body, "text": "Wir kommen Ihnen gern entgegen."},
+        headers=lead,
+    )
+    assert changed.status_code == 200
+    assert changed.json()["text"] == "Wir kommen Ihnen gern entgegen."
+    url = f"/api/canned-responses/{canned_id}"
+    assert client.put(url, json=body, headers=keller).status_code == 403
+    assert client.put("/api/canned-responses/9999", json=body, headers=lead).status_code == 404
+    assert client.delete(f"/api/canned-responses/{canned_id}", headers=keller).status_code == 403
+    assert client.delete(f"/api/canned-responses/{canned_id}", headers=lead).status_code == 204
+    assert client.delete(f"/api/canned-responses/{canned_id}", headers=lead).status_code == 404
+    shortcuts = {c["shortcut"] for c in client.get("/api/canned-responses", headers=keller).json()}
+    assert "kulanz" not in shortcuts and "hallo" in shortcuts
+
+
 # --- the customer's past -------------------------------------------------------
 
 
@@ -113,6 +149,7 @@ def test_a_claimed_chat_goes_to_a_colleague_and_the_customer_is_told(client, ras
     assert {(c["username"], c["online"]) for c in colleagues} == {
         ("keller", True),
         ("meier", True),
+        ("chefin", False),
     }
     moved = client.post(
         f"/api/escalations/{escalation}/transfer",

@@ -8,7 +8,7 @@ Textbausteine agents insert with ``/shortcut``. ``escalations.customer_number``
 a customer's earlier escalations and search the resolved ones by number.
 
 Revision ID: 0007_desk_working_day
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_desk_working_day"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
