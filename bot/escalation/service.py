@@ -260,6 +260,10 @@ class EscalationService:
             ).scalar_one_or_none()
             return views.item(row, None, None) if row else None
 
+    def now(self) -> datetime:
+        """Return the service's current time (timezone-aware)."""
+        return self._clock()
+
     # --- agents' actions -----------------------------------------------------
 
     def claim(self, escalation_id: int, agent_id: int) -> schemas.EscalationDetail:
