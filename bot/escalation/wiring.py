@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from fastapi import APIRouter, FastAPI
 
@@ -28,6 +28,8 @@ from bot.escalation.service import EscalationService
 from bot.escalation.session_api import logout_router
 from bot.escalation.tracker_sweeper import TrackerStoreSweeper
 from bot.escalation.transfer import Transfers
+from bot.escalation.typing import TypingSignals
+from bot.escalation.typing_api import typing_router
 from bot.escalation.workday_api import workday_router
 from bot.settings import EscalationSettings, Secret
 
@@ -45,6 +47,7 @@ class EscalationFeature:
     live_chat: LiveChat
     routers: list[APIRouter]
     sweeper: TrackerStoreSweeper | None
+    typing: TypingSignals = field(default_factory=TypingSignals)
 
     @classmethod
     def create(
@@ -75,6 +78,7 @@ class EscalationFeature:
         )
         admin = AgentAdministration(sessions, clock)
         transfers = Transfers(sessions, lambda: live_chat.rasa, clock)
+        typing = TypingSignals()
         routers += [
             logout_router(admin, access),
             canned_router(
@@ -84,13 +88,14 @@ class EscalationFeature:
                 access.with_role(Role.LEAD),
             ),
             workday_router(service, transfers, admin, access.agent, clock),
+            typing_router(service, typing, service_token),
         ]
         sweeper = (
             TrackerStoreSweeper(settings.tracker_store_url, service)
             if settings.tracker_store_url
             else None
         )
-        return cls(settings, service, agents, access, live_chat, routers, sweeper)
+        return cls(settings, service, agents, access, live_chat, routers, sweeper, typing)
 
     def install(self, app: FastAPI) -> None:
         """Mount the routers and the error handler."""

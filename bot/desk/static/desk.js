@@ -203,6 +203,7 @@ function applyUpdate(update) {
   byId("count-claimed").textContent = String(state.snapshot.claimed.length);
   if (state.filter !== "resolved") drawQueue(); // the search results stay until the agent asks
   drawMyChats();
+  byId("customer-typing").hidden = !update.customer_typing;
   if (update.escalation && String(update.escalation.id) === String(state.selectedId)) {
     showEscalation(update.escalation);
   } else if (update.missing && state.selectedId) {
