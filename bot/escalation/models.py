@@ -19,8 +19,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
+    select,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import column_property, relationship
 
 from bot.crm.models.base import Base
 
@@ -96,6 +98,15 @@ class EscalationMessage(Base):
     sent_at = Column(DateTime, nullable=False)
     agent_id = Column(ForeignKey("agents.id"), nullable=True)
     source_key = Column(String(80), nullable=True)
+
+
+Escalation.customer_message_count = column_property(
+    select(func.count(EscalationMessage.id))
+    .where(EscalationMessage.escalation_id == Escalation.id, EscalationMessage.role == "customer")
+    .correlate_except(EscalationMessage)
+    .scalar_subquery()
+)
+"""Customer lines of the transcript, read with the escalation (the desk's unread counts)."""
 
 
 class EscalationNote(Base):

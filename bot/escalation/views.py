@@ -64,7 +64,7 @@ def _fields(row: Escalation, position: int | None, wait: int | None) -> dict:
         "takeover_active": bool(row.takeover_active),
         "resolved_at": utc(row.resolved_at),
         "resolution": row.resolution,
-        "customer_messages": sum(1 for m in row.messages if m.role == "customer"),
+        "customer_messages": int(row.customer_message_count or 0),
     }
 
 
