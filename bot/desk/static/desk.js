@@ -4,11 +4,12 @@
 import { ApiError, SessionExpired, api, clearSession, loadSession, login, sessionExpired } from "./api.js";
 import { attachCanned } from "./canned.js";
 import { draftOf, keepDraft, markRead, renderMyChats } from "./chats.js";
-import { byId, el, fill, say } from "./dom.js";
+import { byId, say } from "./dom.js";
 import { permissions, renderDetail } from "./detail.js";
-import { announce, setSound, setTitle, soundOn, wirePermission } from "./notify.js";
+import { announceArrivals, announceReplies, setSound, setTitle, soundOn, wirePermission } from "./notify.js";
 import { renderQueue, tickWaits } from "./queue.js";
 import { createSearch } from "./search.js";
+import { loadColleagues } from "./transfer.js";
 
 const RETRY_MS = 2000;
 const EXPIRED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.";
@@ -55,7 +56,7 @@ function showDesk(session) {
   byId("agent-name").textContent = session.username;
   selectFromHash();
   loadCanned(state.selectedId);
-  loadColleagues();
+  loadColleagues(me()).catch(handleError);
   startUpdates();
 }
 
@@ -150,37 +151,6 @@ async function startUpdates() {
   }
 }
 
-/** Tell screen readers about escalations that just arrived; announce the urgent ones. */
-function announceArrivals(open) {
-  const ids = new Set(open.map((item) => item.id));
-  const arrived = state.knownOpen ? open.filter((item) => !state.knownOpen.has(item.id)) : [];
-  state.knownOpen = ids;
-  if (arrived.length) {
-    byId("queue-news").textContent = arrived
-      .map((item) => `Neue Anfrage #${item.id}: ${item.reason_text || item.reason}`)
-      .join(". ");
-  }
-  for (const item of arrived.filter((a) => a.priority === "urgent")) {
-    announce(`Dringende Anfrage #${item.id}`, item.reason_text || item.reason, `#/anfrage/${item.id}`);
-  }
-}
-
-/** Announce customer messages that arrived in the agent's chats since the last update. */
-function announceReplies(mine) {
-  const first = state.heard === null;
-  const heard = state.heard || {};
-  for (const item of mine) {
-    const before = heard[item.id];
-    heard[item.id] = item.customer_messages || 0;
-    if (first || before === undefined || item.customer_messages <= before) continue;
-    const onScreen = String(item.id) === String(state.selectedId) && document.visibilityState === "visible";
-    if (!onScreen || !document.hasFocus()) {
-      announce(`Neue Nachricht in Anfrage #${item.id}`, "Der Kunde hat geantwortet.", `#/anfrage/${item.id}`);
-    }
-  }
-  state.heard = heard;
-}
-
 function mine(items) {
   return items.filter((item) => item.claimed_by && item.claimed_by.id === me());
 }
@@ -197,8 +167,8 @@ function applyUpdate(update) {
     byId("agent-name").textContent = shown && shown !== username ? `${shown} (${username})` : username;
   }
   state.snapshot = { open: update.open || [], claimed: update.claimed || [] };
-  announceArrivals(state.snapshot.open);
-  announceReplies(mine(state.snapshot.claimed));
+  announceArrivals(state, state.snapshot.open);
+  announceReplies(state, mine(state.snapshot.claimed));
   byId("count-open").textContent = String(state.snapshot.open.length);
   byId("count-claimed").textContent = String(state.snapshot.claimed.length);
   if (state.filter !== "resolved") drawQueue(); // the search results stay until the agent asks
@@ -285,24 +255,6 @@ async function loadCanned(id) {
   try {
     const answers = await api.canned(id);
     if (state.canned.id === id) state.canned.answers = answers;
-  } catch (error) {
-    handleError(error);
-  }
-}
-
-async function loadColleagues() {
-  try {
-    const colleagues = (await api.colleagues()).filter((c) => c.id !== me());
-    const select = byId("transfer-to");
-    const chosen = select.value;
-    fill(
-      select,
-      el("option", { value: "" }, "Zurück in die Warteschlange"),
-      colleagues.map((c) =>
-        el("option", { value: c.username }, `${c.display_name} (${c.username})${c.online ? " – online" : ""}`),
-      ),
-    );
-    select.value = chosen;
   } catch (error) {
     handleError(error);
   }
@@ -453,7 +405,7 @@ function start() {
   attachCanned(byId("reply-text"), byId("canned-list"), () => state.canned.answers);
   byId("reply-text").addEventListener("input", () => keepDraft(state.selectedId, byId("reply-text").value));
   byId("transfer-form").addEventListener("submit", onTransfer);
-  byId("transfer-to").addEventListener("focus", loadColleagues);
+  byId("transfer-to").addEventListener("focus", () => loadColleagues(me()).catch(handleError));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && state.escalation) showEscalation(state.escalation);
   });

@@ -1,5 +1,6 @@
-// Telling the agent that something needs them: the tab title, a short tone (switchable, off by
-// default, remembered per browser) and a desktop notification once the agent allowed them.
+// Telling the agent that something needs them (new urgent escalations, customer replies): the
+// tab title, a short tone (switchable, off by default, remembered per browser) and a desktop
+// notification once the agent allowed them.
 
 const SOUND_KEY = "nordlicht-desk.sound.v1";
 const BASE_TITLE = "Agent-Desk – Nordlicht Automobile";
@@ -59,4 +60,37 @@ export function wirePermission(button) {
     await Notification.requestPermission();
     button.hidden = Notification.permission !== "default";
   });
+}
+
+/** Tell screen readers about escalations that just arrived; announce the urgent ones
+ * (`state.knownOpen` remembers the open ids seen so far). */
+export function announceArrivals(state, open) {
+  const ids = new Set(open.map((item) => item.id));
+  const arrived = state.knownOpen ? open.filter((item) => !state.knownOpen.has(item.id)) : [];
+  state.knownOpen = ids;
+  if (arrived.length) {
+    document.getElementById("queue-news").textContent = arrived
+      .map((item) => `Neue Anfrage #${item.id}: ${item.reason_text || item.reason}`)
+      .join(". ");
+  }
+  for (const item of arrived.filter((a) => a.priority === "urgent")) {
+    announce(`Dringende Anfrage #${item.id}`, item.reason_text || item.reason, `#/anfrage/${item.id}`);
+  }
+}
+
+/** Announce customer messages that arrived in the agent's chats since the last update
+ * (`state.heard` remembers the counts; `state.selectedId` is the chat on screen). */
+export function announceReplies(state, mine) {
+  const first = state.heard === null;
+  const heard = state.heard || {};
+  for (const item of mine) {
+    const before = heard[item.id];
+    heard[item.id] = item.customer_messages || 0;
+    if (first || before === undefined || item.customer_messages <= before) continue;
+    const onScreen = String(item.id) === String(state.selectedId) && document.visibilityState === "visible";
+    if (!onScreen || !document.hasFocus()) {
+      announce(`Neue Nachricht in Anfrage #${item.id}`, "Der Kunde hat geantwortet.", `#/anfrage/${item.id}`);
+    }
+  }
+  state.heard = heard;
 }
