@@ -260,3 +260,22 @@ def test_resolved_escalations_are_searched_and_paged_without_live_reloads(
     assert len(searches) == asked  # the update that brought it did not reload the results
     expect(desk.queue.locator(".qitem")).to_have_count(4)
     assert watched.dialogs == [] and watched.csp_violations() == []
+
+
+def test_abmelden_revokes_the_token_on_the_server(open_page, service) -> None:
+    create_agent(service, "lang", PASSWORD, "Herr Lang")
+    watched, desk = logged_in(open_page, service, "lang")
+    page = watched.page
+    token = page.evaluate(
+        "() => JSON.parse(sessionStorage.getItem('nordlicht-desk.session.v1')).token"
+    )
+    me = httpx.get(
+        f"{service.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert me.status_code == 200
+    desk.button("Abmelden").click()
+    expect(page.get_by_role("alert")).to_have_text("Sie haben sich abgemeldet.")
+    refused = httpx.get(
+        f"{service.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert refused.status_code == 401  # a copied token is dead too, not only the tab's
