@@ -1,4 +1,4 @@
-"""The ``bot`` command: ``serve``, ``seed``, ``db upgrade``, ``agents create``, ``privacy ...``.
+"""The ``bot`` command: ``serve``, ``seed``, ``db upgrade``, ``agents ...``, ``privacy ...``.
 
 Each subcommand is one ``_add_<name>`` function that registers its parser
 and handler; add new subcommands the same way.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from bot import log_privacy
 from bot.settings import Settings, SettingsError, get_settings
 
 if TYPE_CHECKING:
+    from bot.escalation.agent_admin import AgentAdministration
     from bot.privacy.wiring import PrivacyFeature
 
 
@@ -160,6 +161,18 @@ def _add_agents(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="agent (default), lead, trainer or privacy; repeat for several",
     )
     create.set_defaults(handler=_agents_create)
+    listing = actions.add_parser("list", help="list the accounts (username, name, state)")
+    listing.set_defaults(handler=_agents_list)
+    for name, active in (("disable", False), ("enable", True)):
+        toggle = actions.add_parser(name, help=f"{name} an account (disabling ends its sessions)")
+        toggle.add_argument("--username", required=True)
+        toggle.set_defaults(handler=_agents_set_active, active=active)
+    reset = actions.add_parser(
+        "reset-password", help="set a new password (from --password or stdin); ends sessions"
+    )
+    reset.add_argument("--username", required=True)
+    reset.add_argument("--password", help="at least 8 characters; omit to read it from stdin")
+    reset.set_defaults(handler=_agents_reset_password)
 
 
 def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
@@ -252,6 +265,54 @@ def _privacy_feature(settings: Settings) -> Iterator[PrivacyFeature]:
         engine.dispose()
         if escalation_engine is not None:
             escalation_engine.dispose()
+
+
+def _agent_admin(settings: Settings, change: Callable[[AgentAdministration], str]) -> int:
+    from bot.crm.db import create_crm_engine, upgrade_database
+    from bot.escalation.agent_admin import AgentAdministration, UnknownAgent
+
+    engine = create_crm_engine(_escalation_database_url(settings))
+    try:
+        upgrade_database(settings.crm_database_url)
+        _upgrade_escalations(settings)
+        print(change(AgentAdministration(engine)))
+    except (ValueError, UnknownAgent) as error:
+        print(f"bot agents: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _agents_list(_args: argparse.Namespace, settings: Settings) -> int:
+    def listing(admin: AgentAdministration) -> str:
+        rows = [
+            f"{a.id:>4}  {a.username:<20} {'aktiv' if a.active else 'gesperrt':<9} "
+            f"{a.display_name}  [{', '.join(a.roles)}]  (zuletzt: "
+            f"{a.last_seen_at.strftime('%d.%m.%Y %H:%M') if a.last_seen_at else '–'})"
+            for a in admin.list_agents()
+        ]
+        return "\n".join(rows) if rows else "agents: no accounts"
+
+    return _agent_admin(settings, listing)
+
+
+def _agents_set_active(args: argparse.Namespace, settings: Settings) -> int:
+    def toggle(admin: AgentAdministration) -> str:
+        admin.set_active(args.username, args.active)
+        return f"agents: {args.username} {'enabled' if args.active else 'disabled'}"
+
+    return _agent_admin(settings, toggle)
+
+
+def _agents_reset_password(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password if args.password is not None else _read_password()
+
+    def reset(admin: AgentAdministration) -> str:
+        admin.reset_password(args.username, password)
+        return f"agents: new password for {args.username}; its sessions are ended"
+
+    return _agent_admin(settings, reset)
 
 
 def _read_password() -> str:

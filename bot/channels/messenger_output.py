@@ -9,6 +9,7 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.channels import messenger_format
 from bot.channels.graph_api import GraphSendApi
+from bot.escalation.messenger_rules import HUMAN_AGENT_TAG
 
 
 class MessengerOutput(OutputChannel):
@@ -32,18 +33,24 @@ class MessengerOutput(OutputChannel):
         self._send_api = send_api
         self.messages_sent = 0
 
-    async def send_message(self, recipient_id: str, message: dict[str, Any]) -> None:
-        """Send one Messenger ``message`` object as a response.
+    async def send_message(
+        self, recipient_id: str, message: dict[str, Any], tag: str | None = None
+    ) -> None:
+        """Send one Messenger ``message`` object as a response (or tagged, after the window).
 
         Args:
             recipient_id: The user's page-scoped id (PSID).
             message: The Send API ``message`` object.
+            tag: ``HUMAN_AGENT`` for an agent's reply after the 24-hour window.
 
         """
         self.messages_sent += 1
-        await self._send_api.send(
-            {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
-        )
+        body: dict[str, Any] = {"recipient": {"id": recipient_id}, "message": message}
+        if tag:
+            body.update(messaging_type="MESSAGE_TAG", tag=tag)
+        else:
+            body["messaging_type"] = "RESPONSE"
+        await self._send_api.send(body)
 
     async def send_action(self, recipient_id: str, sender_action: str) -> None:
         """Send a sender action such as ``typing_on`` or ``typing_off``.
@@ -65,11 +72,16 @@ class MessengerOutput(OutputChannel):
         """Send text, split into messages of at most 2,000 characters.
 
         A human agent's message (``sender="agent"`` from the live takeover)
-        starts with the agent's name, so the customer sees who writes.
+        starts with the agent's name, so the customer sees who writes, and
+        carries the ``HUMAN_AGENT`` tag when the bot service marked it so
+        (``message_tag``: the customer's last message is over 24 hours old).
         """
+        tag = None
         if kwargs.get("sender") == "agent":
             text = f"{kwargs.get('agent_name') or 'Kundenservice'} (Kundenservice): {text}"
-        await self._send_all(recipient_id, messenger_format.text_messages(text))
+            tag = HUMAN_AGENT_TAG if kwargs.get("message_tag") == HUMAN_AGENT_TAG else None
+        for message in messenger_format.text_messages(text):
+            await self.send_message(recipient_id, message, tag)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Send an image by URL."""

@@ -58,6 +58,7 @@ from bot.analytics.turn_metrics import timed
 from bot.channels.canned import canned_text
 from bot.channels.input_guard import screen_message
 from bot.channels.socketio_output import MarkedSocketIOOutput
+from bot.channels.typing_relay import TypingRelay
 from bot.chat_sessions import ChatSession, ChatSessionSigner
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ CHANNEL_METADATA = {"channel": "socketio"}
 ORIGINS_ENV_VAR = "RASA_CORS_ORIGINS"
 DEFAULT_ORIGINS = ("http://localhost:8000", "http://127.0.0.1:8000")
 SESSION_CONFIRM_EVENT = "session_confirm"
+TYPING_EVENT = "user_typing"
 _SESSION_ID_KEY = "chat_session_id"
 _SESSION_METADATA_KEY = "chat_session_metadata"
 
@@ -122,6 +124,7 @@ class SecureSocketIOInput(SocketIOInput):
         super().__init__(*args, **kwargs)
         self.session_signer = session_signer
         self.origins: list[str] = list(DEFAULT_ORIGINS)
+        self.typing_relay = TypingRelay()
         self._app: Any = None
 
     @classmethod
@@ -238,7 +241,14 @@ class SecureSocketIOInput(SocketIOInput):
                 )
             )
 
+        async def handle_typing(sid: str, _data: Any = None) -> None:
+            socket_session = await sio.get_session(sid, namespace=namespace)
+            session_id = socket_session.get(_SESSION_ID_KEY)
+            if isinstance(session_id, str):
+                self.typing_relay.typing(session_id)
+
         # Registering again replaces the stock handlers for these events.
+        sio.on(TYPING_EVENT, handle_typing, namespace=namespace)
         sio.on("connect", connect, namespace=namespace)
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)

@@ -119,16 +119,22 @@ class SharedReads:
             return value
 
 
-def read_snapshot(reader: EscalationReader, escalation_id: int | None) -> dict[str, Any]:
+def read_snapshot(
+    reader: EscalationReader,
+    escalation_id: int | None,
+    typing: Callable[[str], bool] | None = None,
+) -> dict[str, Any]:
     """Return what the desk shows live, as JSON-ready data.
 
     Args:
         reader: The escalation service.
         escalation_id: The escalation the agent has open, if any.
+        typing: Tells whether a conversation's customer is typing.
 
     Returns:
         ``{"open": [...], "claimed": [...], "escalation": {...} | None,
-        "missing": bool}``; ``missing`` tells that ``escalation_id`` does not exist.
+        "missing": bool, "customer_typing": bool}``; ``missing`` tells that
+        ``escalation_id`` does not exist.
 
     """
     snapshot: dict[str, Any] = {
@@ -136,12 +142,18 @@ def read_snapshot(reader: EscalationReader, escalation_id: int | None) -> dict[s
         "claimed": reader.list_escalations("claimed"),
         "escalation": None,
         "missing": False,
+        "customer_typing": False,
     }
     if escalation_id is not None:
         try:
-            snapshot["escalation"] = reader.get_escalation(escalation_id)
+            escalation = reader.get_escalation(escalation_id)
         except EscalationNotFound:
             snapshot["missing"] = True
+        else:
+            snapshot["escalation"] = escalation
+            snapshot["customer_typing"] = bool(
+                typing and escalation.takeover_active and typing(escalation.conversation_id)
+            )
     encoded: dict[str, Any] = jsonable_encoder(snapshot)
     return encoded
 
@@ -161,6 +173,7 @@ async def next_update(
     poll_seconds: float,
     gone: Callable[[], Awaitable[bool]] | None = None,
     changes: ChangeSignal | None = None,
+    typing: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """Wait until the snapshot differs from ``cursor`` (or time is up); return it.
 
@@ -172,6 +185,7 @@ async def next_update(
         poll_seconds: Time between two reads.
         gone: Tells whether the client has disconnected (then stop early).
         changes: Ends a pause between two reads early when notified.
+        typing: Tells whether a conversation's customer is typing.
 
     Returns:
         The snapshot plus ``cursor`` and ``changed``.
@@ -179,7 +193,7 @@ async def next_update(
     """
     deadline = time.monotonic() + wait_seconds
     while True:
-        snapshot = await to_thread.run_sync(read_snapshot, reader, escalation_id)
+        snapshot = await to_thread.run_sync(read_snapshot, reader, escalation_id, typing)
         current = fingerprint(snapshot)
         changed = current != cursor
         remaining = deadline - time.monotonic()

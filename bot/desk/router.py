@@ -151,6 +151,7 @@ def desk_router(
             poll_seconds=poll_seconds,
             gone=request.is_disconnected,
             changes=changes,
+            typing=request.app.state.escalations.typing.is_typing,
         )
         update["agent"] = agent.dict()
         return JSONResponse(update, headers={"Cache-Control": "no-store"})

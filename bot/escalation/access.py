@@ -30,7 +30,7 @@ def authenticate_agent(
     """Return the agent a bearer token names (the agent API's and the desk's check).
 
     Raises:
-        HTTPException: 401 for a missing, forged or expired token, or a disabled agent.
+        HTTPException: 401 for a missing, forged, expired or revoked token, or a disabled agent.
 
     """
     try:
@@ -43,9 +43,13 @@ def authenticate_agent(
             detail="missing, invalid or expired agent token",
             headers={"WWW-Authenticate": "Bearer"},
         ) from None
-    agent = agents.seen(claims.agent_id)
+    agent = agents.seen(claims.agent_id, claims.generation)
     if agent is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="agent disabled")
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="agent disabled or logged out",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return agent
 
 

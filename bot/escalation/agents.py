@@ -158,16 +158,30 @@ class AgentDirectory:
             agent.last_seen_at = now
             return views.agent_ref(agent)
 
-    def seen(self, agent_id: int) -> schemas.AgentRef | None:
-        """Record that the agent is active now; return them (None: unknown or disabled)."""
+    def seen(self, agent_id: int, generation: int | None = None) -> schemas.AgentRef | None:
+        """Record that the agent is active now; return them.
+
+        Returns:
+            The agent; None if unknown, disabled, or ``generation`` (the token's)
+            is not the account's current token generation (the token was revoked).
+
+        """
         now = as_naive_utc(self._clock())
         with self._writing() as session:
             agent = session.get(Agent, agent_id)
             if agent is None or not agent.active:
                 return None
+            if generation is not None and generation != (agent.token_generation or 0):
+                return None
             if agent.last_seen_at is None or now - agent.last_seen_at >= SEEN_RESOLUTION:
                 agent.last_seen_at = now
             return views.agent_ref(agent)
+
+    def token_generation(self, agent_id: int) -> int:
+        """Return the token generation that new tokens of the agent carry."""
+        with self._sessions() as session:
+            agent = session.get(Agent, agent_id)
+            return int(agent.token_generation or 0) if agent else 0
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:

@@ -79,7 +79,11 @@ def escalation_routers(
         if agent is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong username or password")
         token = issue_agent_token(
-            agent.id, agent.username, agent_secret.reveal(), token_ttl_seconds
+            agent.id,
+            agent.username,
+            agent_secret.reveal(),
+            token_ttl_seconds,
+            agents.token_generation(agent.id),
         )
         return schemas.TokenResponse(access_token=token, expires_in=token_ttl_seconds)
 

@@ -7,9 +7,11 @@ in constant time. The cost follows OWASP's Password Storage Cheat Sheet
 with other parameters still verifies (they are part of it) and is replaced
 at the next successful login (:func:`needs_rehash`).
 
-A token names the agent (``sub`` = agent id, ``name`` = username) and
-expires (``exp``); the audience ``nordlicht-agent-desk`` keeps customer
-tokens (signed with another secret anyway) out.
+A token names the agent (``sub`` = agent id, ``name`` = username), carries
+the agent's token generation (``gen``; raised by logout, password reset and
+disabling, so older tokens stop working at once) and expires (``exp``);
+the audience ``nordlicht-agent-desk`` keeps customer tokens (signed with
+another secret anyway) out.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class AgentClaims:
 
     agent_id: int
     username: str
+    generation: int = 0
 
 
 def check_password_rules(password: str) -> None:
@@ -79,12 +82,15 @@ def needs_rehash(stored: str) -> bool:
     return len(parts) != 6 or parts[:4] != ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P)]
 
 
-def issue_agent_token(agent_id: int, username: str, secret: str, ttl_seconds: int) -> str:
-    """Return a bearer token for the agent, valid for ``ttl_seconds``."""
+def issue_agent_token(
+    agent_id: int, username: str, secret: str, ttl_seconds: int, generation: int = 0
+) -> str:
+    """Return a bearer token for the agent, valid for ``ttl_seconds`` and this generation."""
     now = int(time.time())
     claims = {
         "sub": str(agent_id),
         "name": username,
+        "gen": generation,
         "aud": AUDIENCE,
         "iat": now,
         "exp": now + ttl_seconds,
@@ -107,7 +113,9 @@ def read_agent_token(token: str, secret: str) -> AgentClaims:
             audience=AUDIENCE,
             options={"require": ["exp", "sub", "aud"]},
         )
-        return AgentClaims(int(claims["sub"]), str(claims.get("name", "")))
+        return AgentClaims(
+            int(claims["sub"]), str(claims.get("name", "")), int(claims.get("gen", 0))
+        )
     except (jwt.InvalidTokenError, ValueError, KeyError) as error:
         raise InvalidToken(str(error)) from None
 

@@ -3,16 +3,20 @@
 The schedule is written like ``"mo-fr 08:00-18:00; sa 09:00-13:00"`` (the
 default; ``ESCALATION_BUSINESS_HOURS``), in the team's time zone
 (``ESCALATION_TIMEZONE``, default Europe/Berlin). ``"closed"`` means never open
-(useful in tests), ``"always"`` means around the clock.
+(useful in tests), ``"always"`` means around the clock, holidays included.
+Public holidays (:mod:`bot.escalation.holiday_calendar`) close the team on
+its home region's holidays and, for a customer with a known workshop, on
+that workshop's regional holidays.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.escalation.holiday_calendar import HolidayCalendar
 from bot.formatting import format_weekday
 
 DEFAULT_SCHEDULE = "mo-fr 08:00-18:00; sa 09:00-13:00"
@@ -36,11 +40,26 @@ class BusinessHours:
     Attributes:
         windows: For each weekday, (opens, closes) pairs; closes may be 24:00.
         zone: The team's time zone.
+        holidays: Public holidays that close the team (None: none).
 
     """
 
     windows: dict[int, tuple[tuple[time, time | None], ...]]
     zone: ZoneInfo
+    holidays: HolidayCalendar | None = None
+
+    def with_holidays(self, calendar: HolidayCalendar | None) -> BusinessHours:
+        """Return these hours closed on ``calendar``'s holidays (not when open around the clock)."""
+        return self if self.around_the_clock else replace(self, holidays=calendar)
+
+    @property
+    def around_the_clock(self) -> bool:
+        """Tell whether the schedule is ``"always"`` (no holiday closes it)."""
+        return all(spans == ((time(0), None),) for spans in self.windows.values())
+
+    def holiday(self, day: date, workshop: str | None = None) -> str | None:
+        """Return the public holiday that closes ``day`` (None: a working day)."""
+        return self.holidays.holiday(day, workshop) if self.holidays else None
 
     @classmethod
     def parse(cls, schedule: str, zone: str = DEFAULT_TIMEZONE) -> BusinessHours:
@@ -74,35 +93,43 @@ class BusinessHours:
                     windows[day].append((opens, closes))
         return cls({day: tuple(sorted(spans)) for day, spans in windows.items()}, tz)
 
-    def is_open(self, moment: datetime) -> bool:
-        """Tell whether the team works at ``moment`` (timezone-aware)."""
+    def is_open(self, moment: datetime, workshop: str | None = None) -> bool:
+        """Tell whether the team works at ``moment`` (timezone-aware) for ``workshop``'s region."""
         local = moment.astimezone(self.zone)
+        if self.holiday(local.date(), workshop):
+            return False
         for opens, closes in self.windows[local.weekday()]:
             if opens <= local.time() and (closes is None or local.time() < closes):
                 return True
         return False
 
-    def next_opening(self, moment: datetime) -> datetime | None:
+    def next_opening(self, moment: datetime, workshop: str | None = None) -> datetime | None:
         """Return the next time the team opens after ``moment`` (None: never)."""
         local = moment.astimezone(self.zone)
-        for offset in range(8):
+        for offset in range(15):  # a week, plus holidays around Christmas and Easter
             day = (local + timedelta(days=offset)).date()
+            if self.holiday(day, workshop):
+                continue
             for opens, _closes in self.windows[day.weekday()]:
                 start = datetime.combine(day, opens, tzinfo=self.zone)
                 if start > local:
                     return start
         return None
 
-    def callback_due(self, moment: datetime, response_hours: float) -> datetime:
+    def callback_due(
+        self, moment: datetime, response_hours: float, workshop: str | None = None
+    ) -> datetime:
         """Return when a ticket raised at ``moment`` is answered at the latest.
 
         ``response_hours`` after the next opening (or after ``moment`` while
         open); a day later when the team never opens.
         """
-        if self.is_open(moment):
+        if self.is_open(moment, workshop):
             start = moment.astimezone(self.zone)
         else:
-            start = self.next_opening(moment) or moment.astimezone(self.zone) + timedelta(days=1)
+            start = self.next_opening(moment, workshop) or moment.astimezone(self.zone) + timedelta(
+                days=1
+            )
         return (start + timedelta(hours=response_hours)).astimezone(timezone.utc)
 
 

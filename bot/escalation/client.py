@@ -143,6 +143,17 @@ class EscalationClient:
         except (ValueError, ValidationError) as error:
             raise EscalationUnavailable(f"malformed follow-up answer: {error}") from None
 
+    async def signal_typing(self, conversation_id: str) -> bool:
+        """Tell the agent's desk that the customer is typing (one short try; False: not sent)."""
+        try:
+            with anyio.fail_after(self._max_call_seconds):
+                response = await self._http.post(
+                    "/typing", json={"conversation_id": conversation_id[:255]}
+                )
+        except (httpx.HTTPError, TimeoutError):
+            return False
+        return response.status_code == 202
+
     async def aclose(self) -> None:
         """Release connections."""
         await self._http.aclose()

@@ -14,6 +14,7 @@ from bot.crm.schemas import InteractionCreate
 from bot.escalation import schemas
 from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationConflict, TakeoverFailed
+from bot.escalation.messenger_rules import message_tag
 from bot.escalation.rasa_conversations import RasaConversations, handback_notice, joined_notice
 from bot.escalation.service import EscalationService
 
@@ -61,7 +62,11 @@ class LiveChat:
         escalation = self.service.owned_by(escalation_id, agent.id)
         if not escalation.takeover_active:
             self._take_over(escalation, agent)
-        self.rasa.send_agent_message(escalation.conversation_id, agent.display_name, text)
+        tag = None
+        if escalation.channel == "messenger":
+            transcript = self.service.get_escalation(escalation_id).transcript
+            tag = message_tag(escalation.channel, transcript, self.service.now())
+        self.rasa.send_agent_message(escalation.conversation_id, agent.display_name, text, tag)
         self.service.add_agent_message(escalation_id, agent.id, text)
         return self.service.get_escalation(escalation_id)
 

@@ -22,8 +22,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    func,
+    select,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import column_property, declarative_base, relationship
 
 from bot.crm.models.base import NAMING_CONVENTION
 
@@ -44,6 +46,7 @@ class Agent(EscalationBase):
     roles = Column(String(80), nullable=False, default="agent", server_default="agent")
     created_at = Column(DateTime, nullable=False)
     last_seen_at = Column(DateTime, nullable=True)
+    token_generation = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class Escalation(EscalationBase):
@@ -65,6 +68,7 @@ class Escalation(EscalationBase):
     topic = Column(String(60), nullable=True)
     summary = Column(Text, nullable=False)
     customer = Column(JSON, nullable=False)
+    customer_number = Column(String(30), nullable=True, index=True)
     intents = Column(JSON, nullable=False)
     slots = Column(JSON, nullable=False)
     bot_actions = Column(JSON, nullable=False)
@@ -102,6 +106,15 @@ class EscalationMessage(EscalationBase):
     source_key = Column(String(80), nullable=True)
 
 
+Escalation.customer_message_count = column_property(
+    select(func.count(EscalationMessage.id))
+    .where(EscalationMessage.escalation_id == Escalation.id, EscalationMessage.role == "customer")
+    .correlate_except(EscalationMessage)
+    .scalar_subquery()
+)
+"""Customer lines of the transcript, read with the escalation (the desk's unread counts)."""
+
+
 class EscalationNote(EscalationBase):
     """An internal note of an agent (never shown to the customer)."""
 
@@ -127,3 +140,16 @@ class AuditEntry(EscalationBase):
     escalation_id = Column(ForeignKey("escalations.id"), nullable=True, index=True)
     action = Column(String(40), nullable=False)
     details = Column(JSON, nullable=True)
+
+
+class CannedResponse(EscalationBase):
+    """A Textbaustein: a prepared answer with placeholders, inserted with ``/shortcut``."""
+
+    __tablename__ = "canned_responses"
+
+    id = Column(Integer, primary_key=True)
+    shortcut = Column(String(40), nullable=False, unique=True)
+    title = Column(String(120), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)

@@ -101,18 +101,21 @@ class RasaConversations:
             ],
         )
 
-    def send_agent_message(self, conversation_id: str, agent_name: str, text: str) -> None:
-        """Send the agent's message to the customer's channel."""
-        self._append(
-            conversation_id,
-            [
-                {
-                    "event": "bot",
-                    "text": text,
-                    "metadata": {"sender": "agent", "agent_name": agent_name},
-                }
-            ],
-        )
+    def send_agent_message(
+        self, conversation_id: str, agent_name: str, text: str, message_tag: str | None = None
+    ) -> None:
+        """Send the agent's message to the customer's channel (Messenger: optionally tagged)."""
+        metadata = {"sender": "agent", "agent_name": agent_name}
+        if message_tag:
+            metadata["message_tag"] = message_tag
+        self._append(conversation_id, [{"event": "bot", "text": text, "metadata": metadata}])
+
+    def announce(self, conversation_id: str, text: str, agent_name: str | None = None) -> None:
+        """Tell the customer something (a transfer); a new ``agent_name`` signs later replies."""
+        events: list[dict[str, Any]] = []
+        if agent_name:
+            events.append({"event": "slot", "name": AGENT_NAME_SLOT, "value": agent_name})
+        self._append(conversation_id, [*events, _notice(text)])
 
     def hand_back(self, conversation_id: str) -> None:
         """Let the bot answer again and tell the customer so."""

@@ -26,6 +26,9 @@ class CustomerInfo(Schema):
     customer_number: str | None = Field(None, description="Verified, or as typed when not.")
     verified: bool
     name: str | None = None
+    address_name: str | None = Field(None, description="How to address them, e.g. 'Frau Schmidt'.")
+    workshop: str | None = Field(None, description="Their preferred workshop.")
+    workshop_code: str | None = None
     tier: str | None = None
     customer_since: date | None = None
     email: str | None = None
@@ -82,6 +85,22 @@ class EscalationItem(Schema):
     takeover_active: bool
     resolved_at: datetime | None = None
     resolution: str | None = None
+    customer_messages: int = Field(0, description="Customer lines in the transcript (unread).")
+
+
+class PreviousEscalation(Schema):
+    """An earlier escalation of the same verified customer, with its transcript."""
+
+    id: int
+    channel: str
+    reason_text: str
+    status: Status
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+    case_number: str | None
+    agent: AgentRef | None
+    transcript: list[TranscriptEntry]
 
 
 class EscalationDetail(EscalationItem):
@@ -93,6 +112,9 @@ class EscalationDetail(EscalationItem):
     slots: dict[str, Any]
     bot_actions: list[dict[str, Any]]
     notes: list[Note]
+    previous_escalations: list[PreviousEscalation] = Field(
+        [], description="The verified customer's earlier escalations, newest first."
+    )
 
 
 class EscalationIntake(Command):

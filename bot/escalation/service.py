@@ -32,6 +32,12 @@ from bot.escalation.errors import (
     EscalationNotFound,
     EscalationStoreUnavailable,
 )
+from bot.escalation.history import (
+    ResolvedPage,
+    ResolvedSearch,
+    previous_escalations,
+    search_resolved,
+)
 from bot.escalation.models import Agent, AuditEntry, Escalation, EscalationMessage, EscalationNote
 from bot.escalation.reasons import known_reason, priority_of, reason_text
 from bot.escalation.settings import EscalationSettings
@@ -88,7 +94,8 @@ class EscalationService:
         customer = customer_context(intake.verified_customer_number, claimed, self._load_profile)
         text = reason_text(reason)
         now = self._clock()
-        live = self._agents_can_answer(now)
+        workshop = customer.get("workshop_code")
+        live = self._agents_can_answer(now, workshop)
         priority = priority_of(reason)
         row = Escalation(
             conversation_id=intake.conversation_id,
@@ -103,6 +110,7 @@ class EscalationService:
             topic=facts.topic_intent(),
             summary=summarize(facts, text, case_number=intake.case_number, customer=customer),
             customer=customer,
+            customer_number=(customer.get("customer_number") or "")[:30] or None,
             intents=facts.intents,
             slots={"values": facts.slots, "entities": facts.entities},
             bot_actions=facts.bot_actions,
@@ -113,7 +121,9 @@ class EscalationService:
             callback_due_at=None
             if live
             else as_naive_utc(
-                self.settings.business_hours.callback_due(now, self.settings.ticket_response_hours)
+                self.settings.business_hours.callback_due(
+                    now, self.settings.ticket_response_hours, workshop
+                )
             ),
             takeover_active=False,
         )
@@ -237,7 +247,13 @@ class EscalationService:
         """
         with self._reading() as session:
             row = self._get(session, escalation_id)
-            return views.detail(row, *self._queue_place(session, row))
+            past = previous_escalations(session, row)
+            return views.detail(row, *self._queue_place(session, row), past)
+
+    def search_resolved(self, query: ResolvedSearch) -> ResolvedPage:
+        """Return one page of the resolved escalations that match ``query``, newest first."""
+        with self._reading() as session:
+            return search_resolved(session, query, self.settings.business_hours.zone)
 
     def takeover_conversation(self, conversation_id: str) -> schemas.EscalationItem | None:
         """Return the escalation whose agent has taken over ``conversation_id``, if any."""
@@ -248,6 +264,10 @@ class EscalationService:
                 )
             ).scalar_one_or_none()
             return views.item(row, None, None) if row else None
+
+    def now(self) -> datetime:
+        """Return the service's current time (timezone-aware)."""
+        return self._clock()
 
     # --- agents' actions -----------------------------------------------------
 
@@ -435,8 +455,8 @@ class EscalationService:
 
     # --- queue ---------------------------------------------------------------
 
-    def _agents_can_answer(self, now: datetime) -> bool:
-        if not self.settings.business_hours.is_open(now):
+    def _agents_can_answer(self, now: datetime, workshop: str | None = None) -> bool:
+        if not self.settings.business_hours.is_open(now, workshop):
             return False
         with self._reading() as session:
             return self._online_agents(session) > 0

@@ -17,6 +17,12 @@ from bot.escalation.business_hours import (
     BusinessHours,
     ScheduleError,
 )
+from bot.escalation.holiday_calendar import (
+    DEFAULT_HOME_REGION,
+    DEFAULT_WORKSHOP_REGIONS,
+    HolidayCalendar,
+    HolidayError,
+)
 from bot.settings import (
     Secret,
     SettingsError,
@@ -88,6 +94,15 @@ class EscalationSettings:
             )
         except ScheduleError as error:
             raise SettingsError(f"ESCALATION_BUSINESS_HOURS: {error}") from None
+        try:
+            hours = hours.with_holidays(
+                HolidayCalendar.parse(
+                    env.get("ESCALATION_HOLIDAY_REGION", DEFAULT_HOME_REGION),
+                    env.get("ESCALATION_WORKSHOP_REGIONS", DEFAULT_WORKSHOP_REGIONS),
+                )
+            )
+        except HolidayError as error:
+            raise SettingsError(f"ESCALATION_HOLIDAY_REGION/WORKSHOP_REGIONS: {error}") from None
         secret = env.get("AGENT_TOKEN_SECRET")
         token = env.get("RASA_JWT_SECRET")
         database = env.get("ESCALATION_DATABASE_URL")

@@ -65,6 +65,7 @@ def _fields(row: Escalation, position: int | None, wait: int | None) -> dict[str
         "takeover_active": bool(row.takeover_active),
         "resolved_at": utc(row.resolved_at),
         "resolution": row.resolution,
+        "customer_messages": int(row.customer_message_count or 0),
     }
 
 
@@ -73,18 +74,29 @@ def item(row: Escalation, position: int | None, wait: int | None) -> schemas.Esc
     return schemas.EscalationItem(**_fields(row, position, wait))
 
 
-def detail(row: Escalation, position: int | None, wait: int | None) -> schemas.EscalationDetail:
+def transcript(row: Escalation) -> list[schemas.TranscriptEntry]:
+    """Return the transcript of an escalation in time order."""
+    return [
+        schemas.TranscriptEntry(role=m.role, text=m.text, timestamp=utc_at(m.sent_at))
+        for m in sorted(row.messages, key=lambda m: (m.sent_at, m.id))
+    ]
+
+
+def detail(
+    row: Escalation,
+    position: int | None,
+    wait: int | None,
+    previous: list[schemas.PreviousEscalation] | None = None,
+) -> schemas.EscalationDetail:
     """Return the whole context package."""
     slots = row.slots or {}
     return schemas.EscalationDetail(
         **_fields(row, position, wait),
-        transcript=[
-            schemas.TranscriptEntry(role=m.role, text=m.text, timestamp=utc_at(m.sent_at))
-            for m in sorted(row.messages, key=lambda m: (m.sent_at, m.id))
-        ],
+        transcript=transcript(row),
         intents=row.intents,
         entities=slots.get("entities", []),
         slots=slots.get("values", {}),
         bot_actions=row.bot_actions,
         notes=[note(n) for n in row.notes],
+        previous_escalations=previous or [],
     )

@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.orm import sessionmaker
@@ -16,15 +16,24 @@ from sqlalchemy.orm import sessionmaker
 from bot.clock import Clock, system_clock
 from bot.crm.service import CRMService
 from bot.escalation.access import AgentAccess
+from bot.escalation.agent_admin import AgentAdministration
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
+from bot.escalation.canned import CannedResponses
+from bot.escalation.canned_api import canned_router
 from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.rasa_conversations import RasaConversations
+from bot.escalation.roles import Role
 from bot.escalation.service import EscalationService
+from bot.escalation.session_api import logout_router
 from bot.escalation.settings import EscalationSettings
 from bot.escalation.tracker_sweeper import TrackerStoreSweeper
+from bot.escalation.transfer import Transfers
+from bot.escalation.typing import TypingSignals
+from bot.escalation.typing_api import typing_router
+from bot.escalation.workday_api import workday_router
 from bot.settings import Secret
 
 logger = logging.getLogger(__name__)
@@ -41,6 +50,7 @@ class EscalationFeature:
     live_chat: LiveChat
     routers: list[APIRouter]
     sweeper: TrackerStoreSweeper | None
+    typing: TypingSignals = field(default_factory=TypingSignals)
 
     @classmethod
     def create(
@@ -82,12 +92,26 @@ class EscalationFeature:
         routers = escalation_routers(
             live_chat, agents, access, secret, settings.agent_token_ttl_seconds, service_token
         )
+        admin = AgentAdministration(sessions, clock)
+        transfers = Transfers(sessions, lambda: live_chat.rasa, clock)
+        typing = TypingSignals()
+        routers += [
+            logout_router(admin, access),
+            canned_router(
+                CannedResponses(sessions, clock),
+                service,
+                access.agent,
+                access.with_role(Role.LEAD),
+            ),
+            workday_router(service, transfers, admin, access.agent, clock),
+            typing_router(service, typing, service_token),
+        ]
         sweeper = (
             TrackerStoreSweeper(settings.tracker_store_url, service)
             if settings.tracker_store_url
             else None
         )
-        return cls(settings, service, agents, access, live_chat, routers, sweeper)
+        return cls(settings, service, agents, access, live_chat, routers, sweeper, typing)
 
     def install(self, app: FastAPI) -> None:
         """Mount the routers and the error handler."""

@@ -118,6 +118,20 @@ export const api = {
   resolve: (id, resolution) =>
     request("POST", `/api/escalations/${encodeURIComponent(id)}/resolve`, { resolution }),
   handback: (id) => request("POST", `/api/escalations/${encodeURIComponent(id)}/handback`, {}),
+  transfer: (id, toAgent, note) =>
+    request("POST", `/api/escalations/${encodeURIComponent(id)}/transfer`, {
+      to_agent: toAgent || null,
+      note: note || null,
+    }),
+  canned: (id) => request("GET", `/api/escalations/${encodeURIComponent(id)}/canned-responses`),
+  colleagues: () => request("GET", "/api/agents"),
+  logout: () => request("POST", "/api/auth/logout", {}),
+  /** One page of resolved escalations; `filters` maps query names to values (empty ones dropped). */
+  searchResolved: (filters, page) => {
+    const params = new URLSearchParams({ page: String(page || 1), per_page: "20" });
+    for (const [name, value] of Object.entries(filters || {})) if (value) params.set(name, value);
+    return request("GET", `/api/history/escalations?${params}`);
+  },
   /** Long poll: answers at once when `cursor` is stale, else when something changes (or ~20 s). */
   updates: (cursor, escalationId, signal) => {
     const params = new URLSearchParams({ cursor: cursor || "" });

@@ -2,9 +2,14 @@
 // Live data comes from /desk/api/updates (long polling); actions go to the escalation API.
 
 import { ApiError, SessionExpired, api, clearSession, loadSession, login, sessionExpired } from "./api.js";
+import { attachCanned } from "./canned.js";
+import { draftOf, keepDraft, markRead, renderMyChats } from "./chats.js";
 import { byId, say } from "./dom.js";
 import { permissions, renderDetail } from "./detail.js";
+import { announceArrivals, announceReplies, setSound, setTitle, soundOn, wirePermission } from "./notify.js";
 import { renderQueue, tickWaits } from "./queue.js";
+import { createSearch } from "./search.js";
+import { loadColleagues } from "./transfer.js";
 
 const RETRY_MS = 2000;
 const EXPIRED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.";
@@ -18,6 +23,8 @@ const state = {
   escalation: null,
   cursor: "",
   knownOpen: null, // ids of open escalations seen so far (null: none yet)
+  heard: null, // escalation id -> customer messages already announced (null: none yet)
+  canned: { id: null, answers: [] }, // filled canned answers of the open escalation
   poll: null, // AbortController of the running long poll
   running: false,
 };
@@ -30,7 +37,8 @@ function showLogin(message, kind = "error") {
   state.session = null;
   state.escalation = null;
   state.knownOpen = null;
-  document.title = "Agent-Desk – Nordlicht Automobile";
+  state.heard = null;
+  setTitle(0, 0);
   byId("desk-view").hidden = true;
   byId("session").hidden = true;
   byId("login-view").hidden = false;
@@ -47,6 +55,8 @@ function showDesk(session) {
   byId("session").hidden = false;
   byId("agent-name").textContent = session.username;
   selectFromHash();
+  loadCanned(state.selectedId);
+  loadColleagues(me()).catch(handleError);
   startUpdates();
 }
 
@@ -141,17 +151,14 @@ async function startUpdates() {
   }
 }
 
-/** Tell screen readers (and the tab title) about escalations that just arrived. */
-function announceArrivals(open) {
-  const ids = new Set(open.map((item) => item.id));
-  const arrived = state.knownOpen ? open.filter((item) => !state.knownOpen.has(item.id)) : [];
-  state.knownOpen = ids;
-  document.title = `${open.length ? `(${open.length}) ` : ""}Agent-Desk – Nordlicht Automobile`;
-  if (arrived.length) {
-    byId("queue-news").textContent = arrived
-      .map((item) => `Neue Anfrage #${item.id}: ${item.reason_text || item.reason}`)
-      .join(". ");
-  }
+function mine(items) {
+  return items.filter((item) => item.claimed_by && item.claimed_by.id === me());
+}
+
+function drawMyChats() {
+  const held = mine(state.snapshot.claimed);
+  const total = renderMyChats(byId("my-chats"), byId("count-mine"), held, state.selectedId);
+  setTitle(state.snapshot.open.length, total);
 }
 
 function applyUpdate(update) {
@@ -160,11 +167,13 @@ function applyUpdate(update) {
     byId("agent-name").textContent = shown && shown !== username ? `${shown} (${username})` : username;
   }
   state.snapshot = { open: update.open || [], claimed: update.claimed || [] };
-  announceArrivals(state.snapshot.open);
+  announceArrivals(state, state.snapshot.open);
+  announceReplies(state, mine(state.snapshot.claimed));
   byId("count-open").textContent = String(state.snapshot.open.length);
   byId("count-claimed").textContent = String(state.snapshot.claimed.length);
-  if (state.filter === "resolved") loadResolved();
-  else drawQueue();
+  if (state.filter !== "resolved") drawQueue(); // the search results stay until the agent asks
+  drawMyChats();
+  byId("customer-typing").hidden = !update.customer_typing;
   if (update.escalation && String(update.escalation.id) === String(state.selectedId)) {
     showEscalation(update.escalation);
   } else if (update.missing && state.selectedId) {
@@ -183,17 +192,18 @@ function me() {
 
 function drawQueue() {
   const items = state.filter === "resolved" ? state.resolved : state.snapshot[state.filter] || [];
-  renderQueue(byId("queue-list"), byId("queue-empty"), items, state.selectedId, me());
+  const resolved = state.filter === "resolved"; // newest first, as the search answered
+  renderQueue(byId("queue-list"), byId("queue-empty"), items, state.selectedId, me(), resolved);
 }
 
-async function loadResolved() {
-  try {
-    state.resolved = await api.list("resolved");
+const search = createSearch({
+  load: (filters, page) => api.searchResolved(filters, page),
+  show: (items) => {
+    state.resolved = items;
     drawQueue();
-  } catch (error) {
-    handleError(error);
-  }
-}
+  },
+  fail: (error) => handleError(error),
+});
 
 function selectTab(tab, focus) {
   for (const other of document.querySelectorAll(".tab")) {
@@ -204,8 +214,8 @@ function selectTab(tab, focus) {
   byId("queue-list").setAttribute("aria-labelledby", tab.id);
   state.filter = tab.dataset.filter;
   if (focus) tab.focus();
-  if (state.filter === "resolved") loadResolved();
-  else drawQueue();
+  search.toggle(state.filter === "resolved");
+  if (state.filter !== "resolved") drawQueue();
 }
 
 function onTabKey(event) {
@@ -223,7 +233,10 @@ function selectFromHash() {
   const match = /^#\/anfrage\/(\d+)$/.exec(location.hash);
   const id = match ? Number(match[1]) : null;
   if (id === state.selectedId) return;
+  keepDraft(state.selectedId, byId("reply-text").value);
+  byId("reply-text").value = draftOf(id);
   state.selectedId = id;
+  loadCanned(id);
   state.escalation = null;
   say(byId("case-message"), "");
   byId("transcript").dataset.escalation = "";
@@ -232,7 +245,19 @@ function selectFromHash() {
   placeholder.hidden = false;
   placeholder.textContent = id ? `Anfrage #${id} wird geladen …` : "Wählen Sie links eine Anfrage aus der Warteschlange.";
   drawQueue();
+  drawMyChats();
   if (state.session) restartUpdates();
+}
+
+async function loadCanned(id) {
+  state.canned = { id, answers: [] };
+  if (!id || !state.session) return;
+  try {
+    const answers = await api.canned(id);
+    if (state.canned.id === id) state.canned.answers = answers;
+  } catch (error) {
+    handleError(error);
+  }
 }
 
 function showEscalation(escalation) {
@@ -240,6 +265,8 @@ function showEscalation(escalation) {
   byId("placeholder").hidden = true;
   byId("case").hidden = false;
   renderDetail(escalation, me());
+  if (document.visibilityState === "visible") markRead(escalation);
+  drawMyChats();
 }
 
 /** Run one agent action; show its error in the case message line; refresh live data. */
@@ -297,8 +324,12 @@ async function onReply(event) {
   const input = byId("reply-text");
   const text = input.value.trim();
   if (!text || !state.escalation || !permissions(state.escalation, me()).reply) return;
-  const ok = await act(() => api.message(state.selectedId, text), { button: byId("reply-send") });
-  if (ok) input.value = "";
+  const id = state.selectedId;
+  const ok = await act(() => api.message(id, text), { button: byId("reply-send") });
+  if (ok) {
+    keepDraft(id, "");
+    if (state.selectedId === id) input.value = "";
+  }
   input.focus();
 }
 
@@ -337,11 +368,47 @@ async function onResolve(event) {
   if (ok) input.value = "";
 }
 
+async function onTransfer(event) {
+  event.preventDefault();
+  const id = state.selectedId;
+  const to = byId("transfer-to");
+  const who = to.value ? to.selectedOptions[0].textContent.replace(/ \(.*$/, "") : null;
+  const ok = await act(() => api.transfer(id, to.value, byId("transfer-note").value.trim()), {
+    success: who ? `An ${who} weitergegeben.` : "Zurück in der Warteschlange.",
+    button: byId("transfer"),
+  });
+  if (ok) {
+    byId("transfer-note").value = "";
+    keepDraft(id, "");
+    byId("reply-text").value = "";
+  }
+}
+
+async function onLogout() {
+  try {
+    await api.logout(); // the token stops working on the server, not only in this tab
+  } catch {
+    // an expired session is logged out anyway
+  }
+  showLogin("Sie haben sich abgemeldet.", "info");
+}
+
 // ---- start -----------------------------------------------------------------
 
 function start() {
   byId("login-form").addEventListener("submit", onLogin);
-  byId("logout").addEventListener("click", () => showLogin("Sie haben sich abgemeldet.", "info"));
+  byId("logout").addEventListener("click", onLogout);
+  const sound = byId("sound-toggle");
+  sound.checked = soundOn();
+  sound.addEventListener("change", () => setSound(sound.checked));
+  wirePermission(byId("notify-permission"));
+  attachCanned(byId("reply-text"), byId("canned-list"), () => state.canned.answers);
+  byId("reply-text").addEventListener("input", () => keepDraft(state.selectedId, byId("reply-text").value));
+  byId("transfer-form").addEventListener("submit", onTransfer);
+  byId("transfer-to").addEventListener("focus", () => loadColleagues(me()).catch(handleError));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && state.escalation) showEscalation(state.escalation);
+  });
   for (const tab of document.querySelectorAll(".tab")) {
     tab.addEventListener("click", () => selectTab(tab, false));
     tab.addEventListener("keydown", onTabKey);

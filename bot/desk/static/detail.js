@@ -3,6 +3,7 @@
 
 import { byId, el, fill, fillFacts, fillList } from "./dom.js";
 import { flagButton } from "./flag.js";
+import { renderPast } from "./past.js";
 import {
   CASE_KIND,
   CASE_STATUS,
@@ -55,6 +56,7 @@ export function permissions(escalation, me) {
     claim: escalation.status === "open",
     reply: claimed && mine,
     handback: claimed && mine,
+    transfer: claimed && mine,
     resolve: claimed && mine,
     note: escalation.status !== "resolved",
   };
@@ -255,10 +257,11 @@ function renderControls(escalation, me) {
   const can = permissions(escalation, me);
   byId("claim").hidden = !can.claim;
   byId("handback").hidden = !can.handback;
+  byId("transfer-panel").hidden = !can.transfer;
   const notMine = escalation.status === "resolved" ? "Die Anfrage ist erledigt." : "Erst übernehmen.";
   for (const id of ["reply-text", "reply-send"]) setEnabled(id, can.reply, notMine);
   byId("reply-hint").textContent = can.reply
-    ? "Enter sendet, Umschalt+Enter für eine neue Zeile."
+    ? "Enter sendet, Umschalt+Enter für eine neue Zeile, / öffnet die Textbausteine."
     : escalation.status === "resolved"
       ? "Die Anfrage ist erledigt."
       : "Übernehmen Sie die Anfrage, um dem Kunden zu antworten.";
@@ -271,6 +274,7 @@ function renderControls(escalation, me) {
 export function renderDetail(escalation, me) {
   renderHead(escalation, me);
   renderCustomer(escalation.customer);
+  renderPast(escalation);
   renderBot(escalation);
   renderTranscript(escalation);
   renderNotes(escalation);

@@ -1,7 +1,7 @@
 // The queue on the left: escalations by priority (urgent, high, normal), then oldest first.
 
 import { el, fill } from "./dom.js";
-import { CHANNEL, PRIORITY, label, parseTime, waitingSince } from "./format.js";
+import { CHANNEL, PRIORITY, dateTime, label, parseTime, waitingSince } from "./format.js";
 
 const RANK = { urgent: 0, high: 1, normal: 2 };
 
@@ -31,7 +31,9 @@ function entry(item, selectedId, me) {
       item.status === "open" && item.queue_position
         ? el("span", { className: "qitem__pos" }, `Platz ${item.queue_position}`)
         : null,
-      el("span", { className: "qitem__wait", dataset: { since: item.created_at } }, waitingSince(item.created_at)),
+      item.status === "resolved"
+        ? el("span", { className: "qitem__wait" }, `erledigt ${dateTime(item.resolved_at)}`)
+        : el("span", { className: "qitem__wait", dataset: { since: item.created_at } }, waitingSince(item.created_at)),
     ),
     el("span", { className: "qitem__customer" }, customerLabel(item.customer)),
     el("span", { className: "qitem__reason" }, item.reason_text || item.reason),
@@ -59,10 +61,10 @@ function entry(item, selectedId, me) {
   );
 }
 
-/** Render `items` into the list; keep focus on the same entry if it had it. */
-export function renderQueue(list, empty, items, selectedId, me) {
+/** Render `items` into the list (queue order unless `asGiven`); keep focus on the same entry. */
+export function renderQueue(list, empty, items, selectedId, me, asGiven = false) {
   const focusedId = document.activeElement?.closest?.(".qitem")?.dataset.id;
-  fill(list, ordered(items).map((item) => entry(item, selectedId, me)));
+  fill(list, (asGiven ? items : ordered(items)).map((item) => entry(item, selectedId, me)));
   empty.hidden = items.length > 0;
   if (focusedId) list.querySelector(`.qitem[data-id="${CSS.escape(focusedId)}"] a`)?.focus();
 }

@@ -71,3 +71,35 @@ def test_the_website_channel_offers_its_output_to_rasas_api() -> None:
     assert channel.get_output_channel() is None  # before the server attached socket.io
     channel.sio = FakeSio()  # type: ignore[assignment]
     assert isinstance(channel.get_output_channel(), MarkedSocketIOOutput)
+
+
+async def test_an_agent_reply_after_the_24_hour_window_carries_the_human_agent_tag() -> None:
+    sent: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json={"message_id": "m1"})
+
+    api = GraphSendApi(
+        "page-token", base_url="http://graph.test/v18.0", transport=httpx.MockTransport(handler)
+    )
+    output = MessengerOutput(api)
+    late = {"sender": "agent", "agent_name": "Frau Keller", "message_tag": "HUMAN_AGENT"}
+    await output.send_response("psid-1", BotUttered("Ich bin wieder da.", metadata=late).message())
+    # the bot itself may never use the tag, and no other tag passes
+    await output.send_response(
+        "psid-1", BotUttered("Hallo!", metadata={"message_tag": "HUMAN_AGENT"}).message()
+    )
+    other = {**late, "message_tag": "CONFIRMED_EVENT_UPDATE"}
+    await output.send_response("psid-1", BotUttered("Termin", metadata=other).message())
+    await api.aclose()
+    assert sent[0] == {
+        "recipient": {"id": "psid-1"},
+        "messaging_type": "MESSAGE_TAG",
+        "tag": "HUMAN_AGENT",
+        "message": {"text": "Frau Keller (Kundenservice): Ich bin wieder da."},
+    }
+    assert [(b["messaging_type"], b.get("tag")) for b in sent[1:]] == [
+        ("RESPONSE", None),
+        ("RESPONSE", None),
+    ]

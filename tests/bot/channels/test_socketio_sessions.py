@@ -18,6 +18,7 @@ import socketio
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.socketio import SecureSocketIOInput
+from bot.channels.typing_relay import TypingRelay
 from bot.chat_sessions import ChatSessionSigner
 
 SECRET = "website-chat-test-secret-0123456789abcdef"
@@ -318,3 +319,21 @@ def test_from_credentials_requires_the_session_secret(monkeypatch: pytest.Monkey
     assert isinstance(channel, SecureSocketIOInput)
     assert channel.name() == "socketio"
     assert channel.session_signer is not None
+
+
+async def test_typing_is_relayed_for_the_sockets_own_session_only(website: Any) -> None:
+    typed: list[str] = []
+
+    class Recording(TypingRelay):
+        def typing(self, conversation_id: str) -> None:
+            typed.append(conversation_id)
+
+    async with website() as site:
+        site.channel.typing_relay = Recording()
+        client = await site.client()
+        await client.sio.emit("user_typing", {"session_id": "0" * 32})  # no session yet: dropped
+        session = await client.request_session({})
+        await client.sio.emit("user_typing", {"session_id": "f" * 32})  # the claim is ignored
+        await client.say({"message": "Hallo"})
+        await site.next_user_message(1)  # events of one socket arrive in order
+        assert typed == [session["session_id"]]

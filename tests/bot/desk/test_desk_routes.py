@@ -13,9 +13,11 @@ import httpx
 import pytest
 from anyio import to_thread
 
+from bot.channels.typing_relay import TypingRelay
 from bot.desk.live import ChangeSignal, SharedReads, next_update
 from bot.desk.router import DESK_DIR
 from bot.escalation.auth import issue_agent_token
+from bot.escalation.client import EscalationClient
 from bot.escalation.schemas import EscalationIntake
 from bot.settings import Secret, Settings
 from bot.web.app import create_app
@@ -300,3 +302,45 @@ async def test_waiting_desks_share_one_read_per_poll_interval() -> None:
     updates = await asyncio.wait_for(asyncio.gather(*waiters), timeout=5)
     assert all(update["open"] == [{"id": 7}] for update in updates)
     assert reader.reads == 4  # read once more for all five
+
+
+async def test_a_typing_customer_is_shown_only_in_a_taken_over_chat(app, client) -> None:
+    agent = await log_in(client)
+    escalation = open_escalation(app, "web-typing")
+    seconds = [0.0]
+    relay = TypingRelay(
+        lambda: EscalationClient(
+            "http://bot", CRM_TOKEN, transport=httpx.ASGITransport(app=app), attempts=1
+        ),
+        clock=lambda: seconds[0],
+    )
+
+    async def update() -> dict:
+        response = await client.get(
+            "/desk/api/updates", params={"escalation": escalation, "wait": 0}, headers=agent
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    relay.typing("web-typing")  # no agent has the chat: refused, nothing shown
+    await relay.drain()
+    assert (await update())["customer_typing"] is False
+
+    service = app.state.escalations.service
+    me = (await client.get("/api/auth/me", headers=agent)).json()["id"]
+    service.claim(escalation, me)
+    service.set_takeover(escalation, me, True)
+    seconds[0] += 3  # the relay sends one signal per conversation in 2.5 s
+    relay.typing("web-typing")
+    relay.typing("web-typing")  # throttled: one signal
+    await relay.drain()
+    assert (await update())["customer_typing"] is True
+
+    refused = await client.post("/api/internal/typing", json={"conversation_id": "web-typing"})
+    assert refused.status_code == 401  # the service token is needed
+    unknown = await client.post(
+        "/api/internal/typing",
+        json={"conversation_id": "nobody"},
+        headers={"Authorization": f"Bearer {CRM_TOKEN.reveal()}"},
+    )
+    assert unknown.status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -80,3 +81,40 @@ def test_serve_refuses_to_start_without_an_agent_token_secret(tmp_path: Path) ->
     env.pop("AGENT_TOKEN_SECRET")
     result = run_bot("serve", "--port", str(processes.free_port()), env=env)
     assert result.returncode == 2 and "AGENT_TOKEN_SECRET" in result.stderr
+
+
+def test_agents_are_listed_disabled_enabled_and_get_a_new_password(tmp_path: Path) -> None:
+    db = tmp_path / "crm.db"
+    env = processes.server_environment(CRM_DATABASE_URL=f"sqlite:///{db}")
+    assert run_bot(
+        "agents", "create", "--username", "keller", "--display-name", "Frau Keller",
+        "--password", "geheim-option", env=env,
+    ).returncode == 0  # fmt: skip
+    disabled = run_bot("agents", "disable", "--username", "keller", env=env)
+    assert disabled.returncode == 0 and "keller disabled" in disabled.stdout
+    listing = run_bot("agents", "list", env=env)
+    assert listing.returncode == 0
+    assert re.search(r"keller\s+gesperrt\s+Frau Keller  \[agent\]", listing.stdout), listing.stdout
+    assert run_bot("agents", "enable", "--username", "keller", env=env).returncode == 0
+    assert re.search(r"keller\s+aktiv", run_bot("agents", "list", env=env).stdout)
+    reset = run_bot(
+        "agents", "reset-password", "--username", "keller", env=env, stdin="ganz-neu-2026\n"
+    )
+    assert reset.returncode == 0, reset.stderr
+    unknown = run_bot("agents", "disable", "--username", "niemand", env=env)
+    assert unknown.returncode == 1 and "no agent named 'niemand'" in unknown.stderr
+    short = run_bot(
+        "agents", "reset-password", "--username", "keller", "--password", "kurz", env=env
+    )
+    assert short.returncode == 1 and "at least 8" in short.stderr
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as connection:
+        stored, generation = connection.execute(
+            text("SELECT password_hash, token_generation FROM agents WHERE username = 'keller'")
+        ).one()
+        actions = connection.execute(text("SELECT action FROM audit_log ORDER BY id")).scalars()
+        audited = list(actions)
+    engine.dispose()
+    assert verify_password("ganz-neu-2026", stored)
+    assert generation == 2  # disabled once, reset once: older tokens are dead
+    assert audited[-3:] == ["agent_disabled", "agent_enabled", "password_reset"]

@@ -517,6 +517,13 @@
       event.preventDefault();
       if (send(input.value)) input.value = "";
     });
+    // While an agent has the chat, the desk shows "Kunde schreibt …": at most one signal in 3 s.
+    let typedAt = 0;
+    input.addEventListener("input", () => {
+      if (connection !== "online" || !input.value.trim() || Date.now() - typedAt < 3000) return;
+      typedAt = Date.now();
+      socket.emit("user_typing", {});
+    });
     // Any element with data-nordlicht-chat="open" on the page opens the chat.
     document.addEventListener("click", (event) => {
       const opener = event.target.closest && event.target.closest('[data-nordlicht-chat="open"]');
