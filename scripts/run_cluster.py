@@ -187,11 +187,15 @@ def soak(users: int, minutes: float, every: float) -> int:
         values = " | ".join(f"{s[name]:.0f}" for s in samples)
         lines.append(f"| {name} (MiB) | {values} | {growth[name]:+.0f} |")
     if phase.errors:
-        lines += ["", "Errors: " + ", ".join(f"{k} ({v})" for k, v in phase.errors.items())]
+        lines += ["", "Errors (count, an example answer):", ""]
+        lines += [f"- {k} ({v}): “{phase.answers.get(k, '')}”" for k, v in phase.errors.items()]
     SOAK_REPORT.parent.mkdir(exist_ok=True)
     SOAK_REPORT.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    shutil.rmtree(work, ignore_errors=True)
+    if ok:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f">> the servers' logs are kept in {work}")
     return 0 if ok else 1
 
 

@@ -154,7 +154,7 @@ def action_server_command() -> list[str]:
 def action_endpoint_yaml(url: str) -> str:
     """Return the ``action_endpoint`` section of endpoints.yml for ``url`` (with the token)."""
     return (
-        f'action_endpoint:\n  url: "{url}"\n'
+        f'action_endpoint:\n  url: "{url}"\n  enable_selective_domain: true\n'
         "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
     )
 
