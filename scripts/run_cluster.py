@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -93,8 +94,10 @@ def serve() -> int:
     ensure_database(env)
     work = ROOT / "var" / "cluster"
     work.mkdir(parents=True, exist_ok=True)
+    password = env["RASA_TRACKER_DB_PASSWORD"]
+    user = env["RASA_TRACKER_DB_USER"] + (f":{quote(password, safe='')}" if password else "")
     tracker_url = (
-        f"postgresql+psycopg2://{env['RASA_TRACKER_DB_USER']}@{env['RASA_TRACKER_DB_HOST']}:"
+        f"postgresql+psycopg2://{user}@{env['RASA_TRACKER_DB_HOST']}:"
         f"{env['RASA_TRACKER_DB_PORT']}/{env['RASA_TRACKER_DB_NAME']}"
     )
     bot_env = {
