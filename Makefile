@@ -11,6 +11,7 @@ STAMP    := $(VENV)/.installed
 SPACY    := models/spacy/de_nordlicht
 DEV_ENV  := var/dev.env
 CHROMIUM := /usr/bin/chromium
+HAPROXY  := /usr/sbin/haproxy
 
 # Development secrets (random, generated once, gitignored); real env vars win.
 -include $(DEV_ENV)
@@ -30,7 +31,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-inbox nlu-augment nlu-benchmark bench bench-load lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-inbox nlu-augment nlu-benchmark bench bench-load haproxy run-cluster soak lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -92,7 +93,20 @@ browser: ## Install Debian's Chromium for the browser tests (apt-get, when missi
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
 	else echo ">> $(CHROMIUM) missing: sudo apt-get install chromium (browser tests skip locally, fail in CI)"; fi
 
-test: install $(DEV_ENV) lint validate train browser ## Install, lint, validate, train if needed, run all tests
+haproxy: ## Install Debian's HAProxy for the cluster (apt-get, when missing and root)
+	@if [ -x $(HAPROXY) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo ">> installing haproxy for the cluster"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy; \
+	else echo ">> $(HAPROXY) missing: sudo apt-get install haproxy (cluster tests skip locally, fail in CI)"; fi
+
+run-cluster: install $(DEV_ENV) train seed haproxy ## Two Rasa + two action servers behind HAProxy (:5005), PostgreSQL, Redis, RabbitMQ; website on :8000
+	MODEL=$(MODEL) $(PY) scripts/run_cluster.py serve
+
+soak: install $(DEV_ENV) train haproxy ## 10 minutes of steady load on a cluster of its own; memory bound (not part of test): reports/soak.md
+	$(PY) scripts/run_cluster.py soak $(SOAK_ARGS)
+
+test: install $(DEV_ENV) lint validate train browser haproxy ## Install, lint, validate, train if needed, run all tests
 	NORDLICHT_MODEL=$(MODEL) $(VENV)/bin/pytest
 
 # The inner loop: no training, no servers, no PostgreSQL, no browser (a few seconds to minutes).
@@ -140,7 +154,7 @@ nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline 
 bench: install train ## Speed and memory benchmarks
 	$(PY) scripts/bench.py
 
-bench-load: install $(DEV_ENV) train ## Load benchmark, 1/5/20 users, ours beside Rasa's starter bot (about 6 min, not part of test): reports/load.md
+bench-load: install $(DEV_ENV) train haproxy ## Load benchmark, 1/5/20 users: ours, Rasa's starter bot and our cluster (about 9 min, not part of test): reports/load.md
 	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
 lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)

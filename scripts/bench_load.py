@@ -45,7 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.model_files import current_model_path  # noqa: E402
+from tests.support.cluster import ClusterSettings, haproxy_available, running_cluster  # noqa: E402
 from tests.support.crm_server import CRMServer, seed  # noqa: E402
+from tests.support.postgres import postgres_server  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     REST_CHANNEL_TEST_TOKEN,
     VENV_BIN,
@@ -55,6 +57,7 @@ from tests.support.processes import (  # noqa: E402
     running_rasa,
     server_environment,
 )
+from tests.support.production import production_environment  # noqa: E402
 
 STARTER_DIR = ROOT / "var" / "bench" / "starter"
 REPORT = ROOT / "reports" / "load.md"
@@ -216,6 +219,60 @@ def nordlicht_stack(model: Path, work: Path) -> Iterator[Bot]:
             NORDLICHT_SCRIPT,
             {"rasa": rasa, "actions": actions, "bot": crm.server},
         )
+
+
+@contextmanager
+def cluster_stack(model: Path, work: Path) -> Iterator[Bot]:
+    """Run our stack as ``make run-cluster`` does: HAProxy, two Rasa and two action servers.
+
+    PostgreSQL tracker store (a database of this run), Redis locks and socket.io,
+    RabbitMQ events (a queue of this run), the bot service with the CRM on SQLite.
+    """
+    with ExitStack() as stack:
+        database = work / "cluster-crm.db"
+        seed(database)
+        crm = CRMServer(database, work)
+        crm.start()
+        stack.callback(crm.stop)
+        assert crm.server is not None
+        postgres = postgres_server(prefix="bench_cluster")
+        stack.callback(postgres.close)
+        run = uuid.uuid4().hex[:8]
+        settings = ClusterSettings(
+            model=model,
+            work=work / "cluster",
+            environment=production_environment(
+                "http://unused",
+                postgres.create("tracker"),
+                CLUSTER_REDIS_URL="redis://127.0.0.1:6379/4",
+                **crm.client_environment(),
+            ),
+            jwt_secret=JWT_SECRET,
+            queue=f"nordlicht_bench_{run}",
+            key_prefix=f"bench{run}",
+        )
+        cluster = stack.enter_context(running_cluster(settings))
+        stack.callback(purge_queue, settings.queue)
+        yield Bot(
+            "Nordlicht cluster",
+            f"{cluster.url}/webhooks/rest/webhook",
+            NORDLICHT_SCRIPT,
+            {**cluster.processes(), "bot": crm.server},
+        )
+
+
+def purge_queue(name: str) -> None:
+    """Delete a RabbitMQ queue of this run (the events nobody reads)."""
+
+    async def delete() -> None:
+        import aio_pika
+
+        connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
+        async with connection:
+            channel = await connection.channel()
+            await channel.queue_delete(name)
+
+    asyncio.run(delete())
 
 
 @contextmanager
@@ -410,7 +467,7 @@ def plot(bots: list[Bot], levels: list[int]) -> None:
 
     fig, (latency, throughput) = plt.subplots(1, 2, figsize=(11, 4.2))
     styles = {0.5: "-", 0.95: "--", 0.99: ":"}
-    for bot, colour in zip(bots, ("tab:blue", "tab:orange"), strict=False):
+    for bot, colour in zip(bots, ("tab:blue", "tab:orange", "tab:green"), strict=False):
         for q, style in styles.items():
             values = [bot.phases[n].quantile(q) for n in levels]
             label = f"{bot.name} p{q * 100:g}"
@@ -452,7 +509,7 @@ def write_report(
     bots: list[Bot], levels: list[int], label: str | None, load_before: float, model: Path
 ) -> list[tuple[str, str, str, bool]]:
     """Write ``reports/load.md`` and the plot; return the target rows."""
-    ours, starter = bots
+    ours, starter = bots[:2]
     top = max(levels)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
     lines = [
@@ -494,6 +551,15 @@ def write_report(
     lines += ["", "![latency and throughput against users](load.png)", "", "## Targets", ""]
     lines += ["| target | measured | limit | met |", "| --- | --- | --- | --- |"]
     lines += [f"| {t} | {m} | {lim} | {'yes' if ok else 'no'} |" for t, m, lim, ok in rows]
+    if len(bots) > 2:
+        single, cluster = ours.phases[top], bots[2].phases[top]
+        lines += [
+            "",
+            f"{bots[2].name} (two Rasa and two action servers behind HAProxy, PostgreSQL, "
+            f"Redis, RabbitMQ) at {top} users: {cluster.throughput:.1f} turns/s, "
+            f"{cluster.throughput / single.throughput:.2f} × the single process; "
+            f"p95 {fmt_ms(cluster.quantile(0.95))}.",
+        ]
     lines += ["", f"## CPU per process at {top} users", ""]
     lines += ["| bot | process | CPU (share of one core) |", "| --- | --- | ---: |"]
     for bot in bots:
@@ -556,6 +622,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="the bots alternate this often")
     parser.add_argument("--label", help="add this run to the history table")
     parser.add_argument("--profile", action="store_true", help="py-spy our Rasa at the top level")
+    parser.add_argument("--no-cluster", action="store_true", help="leave out make run-cluster")
     args = parser.parse_args()
     levels = sorted({int(n) for n in args.users.split(",")})
     model = current_model_path()
@@ -567,8 +634,16 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     profile = work / "profile" if args.profile else None
     print(f">> logs in {work}", flush=True)
-    with nordlicht_stack(model, work) as ours, starter_stack(starter, work) as theirs:
-        bots = [ours, theirs]
+    with ExitStack() as stack:
+        bots = [
+            stack.enter_context(nordlicht_stack(model, work)),
+            stack.enter_context(starter_stack(starter, work)),
+        ]
+        if not args.no_cluster:
+            if not haproxy_available():
+                print("HAProxy missing: make run-cluster installs it", file=sys.stderr)
+                return 2
+            bots.append(stack.enter_context(cluster_stack(model, work)))
         asyncio.run(measure(bots, levels, args.seconds, args.rounds, profile))
         rows = write_report(bots, levels, args.label, load_before, model)
     print(REPORT.read_text().split(KEPT_MARKER, 1)[0])

@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse
 
 from bot.analytics.turn_metrics import timed
 from bot.channels.canned import canned_text
+from bot.channels.cluster import cluster_redis_url
 from bot.channels.graph_api import DEFAULT_GRAPH_API_URL, GraphSendApi
 from bot.channels.input_guard import screen_message
 from bot.channels.message_ids import InMemoryMessageIdStore, MessageIdStore, RedisMessageIdStore
@@ -79,7 +80,7 @@ class MessengerInput(InputChannel):
         missing = [key for key in ("verify", "secret", "page-access-token") if not creds.get(key)]
         if missing:
             raise RasaException(f"Facebook channel credentials lack: {', '.join(missing)}.")
-        store_url = creds.get("message-id-store-url")
+        store_url = creds.get("message-id-store-url") or cluster_redis_url()
         return cls(
             fb_verify=creds["verify"],
             fb_secret=creds["secret"],

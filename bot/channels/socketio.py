@@ -37,7 +37,11 @@ Rasa's ``--cors`` takes, separated by spaces; default the demo website,
 http://localhost:8000 and http://127.0.0.1:8000); stock Rasa accepts any.
 
 Settings: ``CHAT_SESSION_SECRET`` and ``CHAT_SESSION_TTL_SECONDS`` from the
-environment (read in ``from_credentials``). Every socket always joins the room
+environment (read in ``from_credentials``). With ``CLUSTER_REDIS_URL`` set
+(several Rasa servers behind a load balancer, see ``bot.channels.cluster``)
+messages to a session reach its socket on whichever server holds it; the
+socket itself must then use the WebSocket transport (long-polling would need
+sticky sessions, since the signed session lives in the socket). Every socket always joins the room
 of its bound session, so ``session_persistence`` is effectively always on.
 The stock ``jwt_key`` connect check still applies if configured.
 """
@@ -53,9 +57,11 @@ from typing import Any
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
+from socketio import AsyncRedisManager
 
 from bot.analytics.turn_metrics import timed
 from bot.channels.canned import canned_text
+from bot.channels.cluster import SOCKETIO_REDIS_CHANNEL, cluster_redis_url
 from bot.channels.input_guard import screen_message
 from bot.channels.socketio_output import MarkedSocketIOOutput
 from bot.channels.typing_relay import TypingRelay
@@ -123,6 +129,7 @@ class SecureSocketIOInput(SocketIOInput):
         """
         super().__init__(*args, **kwargs)
         self.session_signer = session_signer
+        self.redis_url: str | None = None
         self.origins: list[str] = list(DEFAULT_ORIGINS)
         self.typing_relay = TypingRelay()
         self._app: Any = None
@@ -145,6 +152,7 @@ class SecureSocketIOInput(SocketIOInput):
         assert isinstance(channel, SecureSocketIOInput)
         channel.session_signer = ChatSessionSigner.from_env()
         channel.origins = allowed_origins()
+        channel.redis_url = cluster_redis_url()
         return channel
 
     def get_output_channel(self) -> OutputChannel | None:
@@ -173,6 +181,11 @@ class SecureSocketIOInput(SocketIOInput):
         socket_blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
+        if self.redis_url:
+            # Several Rasa servers: an emit to a room goes through Redis to every
+            # server, and each delivers it to the sockets it holds.
+            sio.manager = AsyncRedisManager(self.redis_url, channel=SOCKETIO_REDIS_CHANNEL)
+            sio.manager.set_server(sio)
         namespace = self.namespace
         stock_connect = sio.handlers[namespace or "/"]["connect"]
 

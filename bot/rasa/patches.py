@@ -20,6 +20,7 @@ import hashlib
 import inspect
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -307,6 +308,31 @@ async def _execute_custom_action(
     )
 
 
+# --- 4. filling slots into responses -------------------------------------------------
+#
+# Rasa fills slot values into every text of a response, button payloads
+# included. A payload such as '/inform{"service_type":"repair"}' looks like a
+# placeholder to it: it raises a KeyError, logs it at ERROR with the whole
+# stack and its local variables (the slot values among them) and returns the
+# text unchanged - for each of the eight buttons of the booking form's first
+# question, on every turn that asks it. A text whose placeholders name no slot
+# is returned unchanged without that detour; a text without braces is returned
+# as it is (Rasa's format() gives the same text); everything else goes to
+# Rasa's function.
+
+_PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
+
+
+def _interpolate_text(response: str, values: dict[str, Any]) -> str:
+    """Fill slot values into ``response`` as Rasa does, without errors for non-slot braces."""
+    if "{" not in response and "}" not in response:
+        return response
+    names = _PLACEHOLDER.findall(response)
+    if names and "{{" not in response and not any(name in values for name in names):
+        return response
+    return _original("", "interpolate_text")(response, values)  # type: ignore[no-any-return]
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "rasa.core.actions.action",
@@ -343,9 +369,23 @@ PATCHES: tuple[Patch, ...] = (
         "a35ee5cc9f5d3152838dd634d5cdcd70c71c473ca5eee1e9e2a74bcca24e9504",
         _execute_custom_action,
     ),
+    Patch(
+        "rasa.core.nlg.interpolator",
+        "",
+        "interpolate_text",
+        "103660b426d1753bbd27c22731142b9cdc40c09c9166694ff19dfeca9e2802fc",
+        _interpolate_text,
+    ),
 )
 
 RELIED_ON: tuple[Pin, ...] = (
+    # Rasa fills every text of a response through the module's interpolate_text
+    Pin(
+        "rasa.core.nlg.interpolator",
+        "",
+        "interpolate",
+        "f797ae38ba541564a75605dea665addb471c621d2c72448f2638aaca063b64ed",
+    ),
     # the store's engine and sessionmaker, made before our patches are installed
     Pin(
         "rasa.core.tracker_store",

@@ -42,6 +42,8 @@ class RunningServer:
     process: subprocess.Popen
     log_path: Path
     startup_seconds: float
+    started_at: float = 0.0
+    """``time.perf_counter()`` when the process was spawned."""
 
     def log(self) -> str:
         """Return what the server printed so far."""
@@ -95,8 +97,26 @@ def running_server(
 
     ``ready_headers`` returns the headers of each readiness request (a fresh token).
     """
+    server = spawn_server(name, command, log_dir, env, ready_url)
+    try:
+        wait_until_ready(server, ready_url, timeout, ready_headers)
+        yield server
+    finally:
+        stop_server(server)
+
+
+def spawn_server(
+    name: str,
+    command: Sequence[str],
+    log_dir: Path,
+    env: dict[str, str] | None,
+    ready_url: str,
+) -> RunningServer:
+    """Start ``command`` in its own process group, logging to ``<log_dir>/<name>.log``.
+
+    Does not wait: call :func:`wait_until_ready` (several servers can start side by side).
+    """
     log_path = log_dir / f"{name}.log"
-    started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             list(command),
@@ -106,13 +126,24 @@ def running_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = RunningServer(name, ready_url.rsplit("/", 1)[0], process, log_path, 0.0)
-    try:
-        _wait_until_ready(server, ready_url, timeout, ready_headers)
-        server.startup_seconds = time.perf_counter() - started
-        yield server
-    finally:
-        _stop(process)
+    url = ready_url.rsplit("/", 1)[0]
+    return RunningServer(name, url, process, log_path, 0.0, started_at=time.perf_counter())
+
+
+def wait_until_ready(
+    server: RunningServer,
+    url: str,
+    timeout: float = 180.0,
+    headers: Callable[[], Mapping[str, str]] | None = None,
+) -> None:
+    """Wait until ``url`` answers 200; set ``server.startup_seconds`` (since the spawn)."""
+    _wait_until_ready(server, url, timeout, headers)
+    server.startup_seconds = time.perf_counter() - server.started_at
+
+
+def stop_server(server: RunningServer) -> None:
+    """Stop the server's process group (SIGTERM, SIGKILL after 15 s)."""
+    _stop(server.process)
 
 
 def action_server_command() -> list[str]:
@@ -123,7 +154,7 @@ def action_server_command() -> list[str]:
 def action_endpoint_yaml(url: str) -> str:
     """Return the ``action_endpoint`` section of endpoints.yml for ``url`` (with the token)."""
     return (
-        f'action_endpoint:\n  url: "{url}"\n'
+        f'action_endpoint:\n  url: "{url}"\n  enable_selective_domain: true\n'
         "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
     )
 

@@ -1,13 +1,10 @@
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from bot.channels.message_ids import InMemoryMessageIdStore, RedisMessageIdStore
-from tests.support.processes import real_clock_environment
+from tests.support.processes import free_port
+from tests.support.redis_server import running_redis
 
 
 class FakeClock:
@@ -40,35 +37,10 @@ async def test_in_memory_store_is_bounded() -> None:
     assert not await store.first_seen("m_4")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server not installed")
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        env=real_clock_environment(),
-    )
-    try:
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
+    with running_redis() as url:
+        yield url
 
 
 async def test_redis_store_shares_ids_between_processes(redis_url: str) -> None:
@@ -84,7 +56,7 @@ async def test_redis_store_shares_ids_between_processes(redis_url: str) -> None:
 
 
 async def test_unreachable_redis_counts_ids_as_new() -> None:
-    store = RedisMessageIdStore.from_url(f"redis://127.0.0.1:{_free_port()}/0")
+    store = RedisMessageIdStore.from_url(f"redis://127.0.0.1:{free_port()}/0")
     try:
         assert await store.first_seen("m_1")
         assert await store.first_seen("m_1")

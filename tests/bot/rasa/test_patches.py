@@ -348,3 +348,42 @@ async def test_the_fail_closed_store_saving_a_copy_without_tokens_stores_each_ev
     rows = stored_rows(path)
     assert len(rows) == len(tracker.events)
     assert not any(CUSTOMER_TOKEN_KEY in str(row) for row in rows)
+
+
+# --- 4. filling slots into responses ------------------------------------------------
+
+TEXTS = [
+    "Guten Tag!",
+    "Hallo {customer_name}, wie kann ich helfen?",
+    '/inform{"service_type":"repair"}',
+    "Ihr Termin: {appointment_date} um {appointment_time}",
+    "{no_such_slot} und {customer_name}",
+    "{{customer_name}} bleibt stehen",
+    "Preis: 1.234,56 €",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_slot_filling_gives_rasas_text(text: str) -> None:
+    from rasa.core.nlg import interpolator
+
+    values = {"customer_name": "Frau Berg", "appointment_date": "27.11.2026"}
+    original = next(p for p in PATCHES if p.name == "interpolate_text").original()
+    assert interpolator.interpolate_text(text, dict(values)) == original(text, dict(values))
+
+
+def test_a_button_payload_is_left_alone_without_an_error_in_the_log(caplog, capsys) -> None:
+    """Rasa logs (structlog) a KeyError with its stack and locals; ours passes silently."""
+    from rasa.core.nlg import interpolator
+
+    payload = '/inform{"service_type":"repair"}'
+    original = next(p for p in PATCHES if p.name == "interpolate_text").original()
+    with caplog.at_level("DEBUG"):
+        assert original(payload, {"a": 1}) == payload
+        rasas = capsys.readouterr().out + caplog.text
+        caplog.clear()
+        response = interpolator.interpolate({"buttons": [{"payload": payload}]}, {"a": 1})
+        ours = capsys.readouterr().out + caplog.text
+    assert "interpolator.interpolate.text" in rasas
+    assert response == {"buttons": [{"payload": payload}]}
+    assert "interpolator.interpolate.text" not in ours
