@@ -206,7 +206,7 @@ def _agents_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _add_privacy(commands: argparse._SubParsersAction) -> None:
+def _add_privacy(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     privacy = commands.add_parser("privacy", help="erasure (GDPR Art. 17) and retention")
     actions = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
     erase = actions.add_parser("erase", help="erase a customer everywhere; prints the receipt")

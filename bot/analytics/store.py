@@ -85,11 +85,12 @@ class AnalyticsStore:
     def rows(self, start: datetime, end: datetime) -> Sequence[ConversationStat]:
         """Return the rows of conversations started in [start, end) (naive UTC)."""
         with self._sessions() as session:
-            return session.scalars(
+            rows: Sequence[ConversationStat] = session.scalars(
                 select(ConversationStat)
                 .where(ConversationStat.started_at >= start, ConversationStat.started_at < end)
                 .order_by(ConversationStat.started_at)
             ).all()
+            return rows
 
     def ratings(self, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
         """Return (time, score) of the CSAT ratings given in [start, end)."""

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from bot.escalation.client import EscalationClient
+from bot.escalation.settings import get_escalation_settings
 from bot.settings import SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,9 @@ class TypingRelay:
         if self._client is None:
             try:
                 factory = self._client_factory or (
-                    lambda: EscalationClient.from_settings(get_settings())
+                    lambda: EscalationClient.from_settings(
+                        get_escalation_settings(), get_settings().crm_api_token
+                    )
                 )
                 self._client = factory()
             except SettingsError as error:

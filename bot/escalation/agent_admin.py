@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.crm.db import create_session_factory
 from bot.crm.schemas.base import Schema
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.escalation.auth import check_password_rules, hash_password
 from bot.escalation.errors import EscalationNotFound
 from bot.escalation.models import Agent, AuditEntry
@@ -120,7 +122,7 @@ class AgentAdministration:
         ).scalar_one_or_none()
         if agent is None:
             raise UnknownAgent(f"no agent named {username.strip()!r}")
-        return agent
+        return cast(Agent, agent)
 
     def _audit(self, session: Session, agent: Agent, action: str) -> None:
         session.add(

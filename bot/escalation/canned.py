@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import cast
 
 from pydantic import Field, validator
 from sqlalchemy import select
@@ -23,9 +24,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.crm.db import create_session_factory
 from bot.crm.schemas.base import Command, Schema
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.escalation import schemas
 from bot.escalation.errors import EscalationConflict, EscalationNotFound
 from bot.escalation.models import CannedResponse
@@ -198,7 +200,7 @@ def _get(session: Session, canned_id: int) -> CannedResponse:
     row = session.get(CannedResponse, canned_id)
     if row is None:
         raise CannedNotFound(f"no canned answer {canned_id}")
-    return row
+    return cast(CannedResponse, row)
 
 
 def _view(row: CannedResponse) -> Canned:

@@ -13,13 +13,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from pydantic import Field, validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import Clock, system_clock
 from bot.crm.schemas.base import Command
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.escalation import schemas
 from bot.escalation.errors import EscalationConflict, EscalationNotFound, TakeoverFailed
 from bot.escalation.models import Agent, AuditEntry, Escalation, EscalationMessage, EscalationNote
@@ -126,7 +128,7 @@ class Transfers:
             raise EscalationNotFound(f"no active agent named {username.strip()!r}")
         if target.id == agent.id:
             raise EscalationConflict("the escalation is yours already")
-        return target
+        return cast(Agent, target)
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:

@@ -13,8 +13,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from bot.clock import Clock
 from bot.crm.schemas.base import Schema
-from bot.crm.service.base import Clock, as_naive_utc
+from bot.crm.service.base import as_naive_utc
 from bot.escalation import schemas
 from bot.escalation.agent_admin import AgentAdministration
 from bot.escalation.history import MAX_PAGE_SIZE, ResolvedPage, ResolvedSearch

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -126,7 +126,7 @@ class CRMEraser:
 
 def _customer(session: Session, customer_number: str) -> Customer | None:
     query = select(Customer).where(Customer.customer_number == customer_number)
-    return session.scalars(query).first()
+    return cast(Customer | None, session.scalars(query).first())
 
 
 def _erase_vehicles(session: Session, customer_id: int) -> int:

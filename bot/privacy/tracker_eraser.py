@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.engine import Engine
@@ -103,7 +104,7 @@ class TrackerStoreEraser:
         self._engine.dispose()
 
 
-def _parse(data: str | None) -> dict:
+def _parse(data: str | None) -> dict[str, Any]:
     try:
         parsed = json.loads(data or "{}")
     except ValueError:

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import PlainTextResponse
 
-from bot.crm.service.base import Clock, system_clock
+from bot.clock import Clock, system_clock
 from bot.escalation import schemas as escalation_schemas
 from bot.escalation.service import EscalationService
 from bot.training import schemas

@@ -11,13 +11,14 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.crm.service.base import Clock, as_naive_utc, system_clock
+from bot.clock import Clock, system_clock
+from bot.crm.service.base import as_naive_utc
 from bot.training import schemas
 from bot.training.models import InboxItem, InboxSighting, ParsedTurn
 
@@ -303,7 +304,7 @@ class TrainingInbox:
         item = session.get(InboxItem, item_id)
         if item is None:
             raise ItemNotFound(f"no inbox item {item_id}")
-        return item
+        return cast(InboxItem, item)
 
 
 def _checked_entities(

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 from fastapi import APIRouter
 
+from bot.clock import Clock, system_clock
 from bot.crm.service import CRMService
-from bot.crm.service.base import Clock, system_clock
 from bot.escalation.service import EscalationService
 from bot.settings import PROJECT_ROOT
 from bot.training.api import training_router
