@@ -193,10 +193,14 @@ def seeded_crm_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CRM SQLite file with the demo customers and 20 generated ones (copied per test)."""
     from bot.crm.db import create_crm_engine, upgrade_database
     from bot.crm.seed import seed_database
+    from bot.escalation.db import upgrade_escalation_database
 
     path = tmp_path_factory.mktemp("crm-template") / "crm.db"
     engine = create_crm_engine(f"sqlite:///{path}")
     upgrade_database(engine)
+    upgrade_escalation_database(
+        engine
+    )  # the escalation tables beside the CRM's, as `bot db upgrade`
     seed_database(engine, population=20, today=DEMO_TODAY)
     engine.dispose()
     return path

@@ -19,7 +19,8 @@ import pytest
 import socketio
 
 from bot.escalation.rasa_conversations import RasaConversations
-from bot.settings import EscalationSettings, Secret
+from bot.escalation.settings import EscalationSettings
+from bot.settings import Secret
 from tests.e2e.chat import REST_AUTH
 from tests.support.cluster import (
     SERVED_BY_HEADER,

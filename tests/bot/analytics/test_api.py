@@ -57,11 +57,14 @@ def client(crm_service_local, tmp_path) -> Iterator[TestClient]:
             "booked": booking(3 * HOUR),
         },
     )
-    settings = Settings(
-        crm_api_token=Secret(TOKEN),
-        escalation=escalation_settings(tracker_store_url=url, rasa_url="http://127.0.0.1:9"),
+    settings = Settings(crm_api_token=Secret(TOKEN))
+    app = create_app(
+        settings,
+        crm_service=crm_service_local,
+        escalation_settings=escalation_settings(
+            tracker_store_url=url, rasa_url="http://127.0.0.1:9"
+        ),
     )
-    app = create_app(settings, crm_service=crm_service_local)
     agents = app.state.escalations.agents
     for name, roles in (
         ("lead", (Role.AGENT, Role.LEAD)),

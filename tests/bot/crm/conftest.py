@@ -37,7 +37,10 @@ def fixed_clock() -> datetime:
 
 def seed_small(engine: Engine, population: int = SMALL_POPULATION) -> None:
     """Migrate and seed ``engine``'s database the way the tests expect."""
+    from bot.escalation.db import upgrade_escalation_database
+
     upgrade_database(engine)
+    upgrade_escalation_database(engine)  # the escalation tables beside the CRM's
     seed_database(engine, population=population, today=TODAY)
 
 

@@ -52,8 +52,10 @@ def test_postgres_schema_matches_the_models(crm_postgres) -> None:
     finally:
         engine.dispose()
         crm_postgres.drop(name)
-    # the CRM's 0002 and 0006 created the escalation tables here (adopted by their own history)
-    assert tables == set(Base.metadata.tables) | set(EscalationBase.metadata.tables) | {
+    # the CRM's 0002 and 0006 created the escalation tables of their time here (adopted by
+    # their own history, which adds the later ones: canned_responses in e0003)
+    later = {"canned_responses"}
+    assert tables == set(Base.metadata.tables) | (set(EscalationBase.metadata.tables) - later) | {
         "alembic_version"
     }
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from bot.crm.db import create_crm_engine, upgrade_database
 from bot.crm.models import Base
-from bot.escalation.db import VERSION_TABLE, upgrade_escalation_database
+from bot.escalation.db import MIGRATIONS_DIR, VERSION_TABLE, upgrade_escalation_database
 from bot.escalation.models import EscalationBase
 
-HEAD = "e0002_agent_roles"
+HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+"""The newest escalation revision (one head: a branched history fails here)."""
 
 
 def _differences(engine, metadata) -> list:
