@@ -109,6 +109,9 @@ class Settings:
             analytics rows up to date from the tracker store (ANALYTICS_INTERVAL_SECONDS).
         analytics_amqp_url: RabbitMQ URL to read Rasa's event stream from
             instead of the tracker store (ANALYTICS_AMQP_URL, production).
+        analytics_queue: Analytics' own queue (ANALYTICS_QUEUE): a queue splits
+            its messages among its consumers, so the training inbox
+            (``nordlicht_events``) and analytics each read one of their own.
         metrics_token: When set, ``GET /metrics`` wants it as a bearer token
             (METRICS_TOKEN).
 
@@ -132,6 +135,7 @@ class Settings:
     retention_interval_hours: float = 24.0
     analytics_interval_seconds: float = 60.0
     analytics_amqp_url: Secret | None = None
+    analytics_queue: str = "nordlicht_events_analytics"
     metrics_token: Secret | None = None
 
     @classmethod
@@ -176,6 +180,7 @@ class Settings:
                 env, "ANALYTICS_INTERVAL_SECONDS", cls.analytics_interval_seconds
             ),
             analytics_amqp_url=secret_or_none(env.get("ANALYTICS_AMQP_URL")),
+            analytics_queue=env.get("ANALYTICS_QUEUE") or cls.analytics_queue,
             metrics_token=secret_or_none(env.get("METRICS_TOKEN")),
         )
 

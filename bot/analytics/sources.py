@@ -5,7 +5,8 @@ Embedded (``endpoints.yml``): the bot service reads the tracker store's
 highest ``events.id`` seen, like the escalation sweeper. Production
 (``endpoints.production.yml``): Rasa publishes every event to RabbitMQ; with
 ``ANALYTICS_AMQP_URL`` set, the bot service consumes the queue
-(``ANALYTICS_QUEUE``, default ``nordlicht_events``) instead. Both hand the
+(``ANALYTICS_QUEUE``, default ``nordlicht_events_analytics``: its own queue,
+beside the training inbox's ``nordlicht_events``) instead. Both hand the
 same stripped events to :class:`~bot.analytics.store.AnalyticsStore`, so the
 rows do not depend on the source.
 """

@@ -16,8 +16,6 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_QUEUE = "nordlicht_events"
-
 
 @dataclass
 class AnalyticsFeature:
@@ -33,7 +31,7 @@ class AnalyticsFeature:
         cls,
         settings: Settings,
         sessions: object,
-        queue: str = DEFAULT_QUEUE,
+        queue: str | None = None,
         *,
         tracker_store_url: str | None = None,
     ) -> AnalyticsFeature:
@@ -41,7 +39,9 @@ class AnalyticsFeature:
         store = AnalyticsStore(sessions)
         source: TrackerStoreSource | EventStreamSource | None = None
         if settings.analytics_amqp_url:
-            source = EventStreamSource(settings.analytics_amqp_url.reveal(), queue, store)
+            source = EventStreamSource(
+                settings.analytics_amqp_url.reveal(), queue or settings.analytics_queue, store
+            )
         elif tracker_store_url:
             source = TrackerStoreSource(tracker_store_url, store)
         return cls(AnalyticsService(store), source, settings.analytics_interval_seconds)

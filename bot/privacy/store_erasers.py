@@ -1,4 +1,4 @@
-"""Our own stores: escalations with transcripts and notes, feedback, analytics rows.
+"""Our own stores: escalations with transcripts and notes, feedback, analytics rows, the inbox.
 
 Escalations are anonymised, not deleted, while they are within their
 retention period: the queue's statistics (reason, wait, handle time) stay
@@ -26,6 +26,7 @@ from bot.privacy.erasers import (
     sender_of,
     timestamp_of,
 )
+from bot.training.models import InboxItem, InboxSighting
 
 ERASED_CUSTOMER = {"customer_number": None, "verified": False, "note": "gelöscht (DSGVO Art. 17)"}
 
@@ -213,6 +214,58 @@ class AnalyticsEraser:
                     _anonymise_stat(row)
                 session.execute(delete(AnalyticsEvent).where(old))
         return {"conversation_rows": len(rows), "events": events}
+
+
+class TrainingInboxEraser:
+    """Cuts the trainers' inbox loose from the customer's conversations.
+
+    The inbox keeps only masked texts (``bot.training.masking``), so an item
+    names nobody; what ties it to a person is the conversation id and the
+    masked turns around each sighting. Erasure deletes the sightings of the
+    subject's conversations and unlinks the items; the masked text and its
+    label stay, as training data. Retention does the same after the
+    conversation period.
+    """
+
+    name = "training_inbox"
+
+    def __init__(self, sessions: Any) -> None:
+        self._sessions = sessions
+
+    def find_conversations(self, customer_number: str) -> set[str]:
+        """Return nothing: masked texts cannot name the customer."""
+        return set()
+
+    def erase(self, subject: Subject) -> Counts:
+        """Delete the sightings of the subject's conversations and unlink their items."""
+        ids = sorted(subject.conversation_ids)
+        with self._sessions() as session, session.begin():
+            sightings = _rowcount(
+                session, delete(InboxSighting).where(InboxSighting.conversation_id.in_(ids))
+            )
+            items = _rowcount(
+                session,
+                update(InboxItem)
+                .where(InboxItem.conversation_id.in_(ids))
+                .values(conversation_id=None, channel=None),
+            )
+        return {"sightings": sightings, "items_unlinked": items}
+
+    def expire(self, cutoffs: RetentionCutoffs, *, dry_run: bool) -> Counts:
+        """Delete sightings and unlink items older than the conversation cutoff."""
+        old_sightings = InboxSighting.seen_at < cutoffs.conversations
+        old_items = (InboxItem.last_seen < cutoffs.conversations) & (
+            InboxItem.conversation_id.is_not(None)
+        )
+        with self._sessions() as session, session.begin():
+            sightings = len(session.scalars(select(InboxSighting.id).where(old_sightings)).all())
+            items = len(session.scalars(select(InboxItem.id).where(old_items)).all())
+            if not dry_run:
+                session.execute(delete(InboxSighting).where(old_sightings))
+                session.execute(
+                    update(InboxItem).where(old_items).values(conversation_id=None, channel=None)
+                )
+        return {"sightings": sightings, "items_unlinked": items}
 
 
 def _anonymise_stat(row: ConversationStat) -> None:

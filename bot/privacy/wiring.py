@@ -13,7 +13,12 @@ from bot.clock import Clock, system_clock
 from bot.privacy.crm_eraser import CRMEraser
 from bot.privacy.erasers import ErasureRegistry
 from bot.privacy.service import PrivacyService, RetentionPeriods
-from bot.privacy.store_erasers import AnalyticsEraser, EscalationEraser, FeedbackEraser
+from bot.privacy.store_erasers import (
+    AnalyticsEraser,
+    EscalationEraser,
+    FeedbackEraser,
+    TrainingInboxEraser,
+)
 from bot.privacy.tracker_eraser import TrackerStoreEraser
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -57,6 +62,7 @@ class PrivacyFeature:
         registry.register(EscalationEraser(escalation_sessions or sessions))
         registry.register(FeedbackEraser(sessions))
         registry.register(AnalyticsEraser(sessions))
+        registry.register(TrainingInboxEraser(sessions))
         periods = RetentionPeriods(
             settings.retention_conversation_days, settings.retention_escalation_days
         )

@@ -34,8 +34,15 @@ from bot.feedback.store import FeedbackStore
 from bot.privacy.crm_eraser import CRMEraser
 from bot.privacy.erasers import ErasureRegistry
 from bot.privacy.service import PrivacyService
-from bot.privacy.store_erasers import AnalyticsEraser, EscalationEraser, FeedbackEraser
+from bot.privacy.store_erasers import (
+    AnalyticsEraser,
+    EscalationEraser,
+    FeedbackEraser,
+    TrainingInboxEraser,
+)
 from bot.privacy.tracker_eraser import TrackerStoreEraser
+from bot.training.inbox import Sighting, TrainingInbox
+from bot.training.schemas import Reason
 from tests.bot.crm.conftest import seed_small
 from tests.bot.escalation.conftest import SERVICE_TOKEN, Clock, settings
 from tests.support.postgres import postgres_server
@@ -134,6 +141,7 @@ class World:
     feedback: FeedbackStore
     analytics: AnalyticsStore
     source: TrackerStoreSource
+    inbox: TrainingInbox
     privacy: PrivacyService
     clock: Clock
     escalation_ids: dict[str, int]
@@ -184,6 +192,24 @@ def build_world(crm_engine: Engine, tracker: Engine) -> World:
     analytics = AnalyticsStore(sessions)
     source = TrackerStoreSource(tracker, analytics)
     source.poll()
+    inbox = TrainingInbox(sessions, ["greet"], [], clock)
+    for sender, text in (
+        (JULIA_WEB, "wo bleibt mein [Auftrag] bitte"),
+        (JULIA_MESSENGER, "des versteh i ned"),
+        (ANNA_WEB, "des versteh i ned"),
+    ):
+        inbox.record(
+            Sighting(
+                event_key=f"{sender}:1",
+                text=text,
+                reason=Reason.NLU_FALLBACK,
+                predictions=[{"intent": "nlu_fallback", "confidence": 0.3}],
+                conversation_id=sender,
+                channel="socketio",
+                seen_at=clock(),
+                context=[{"speaker": "customer", "text": text, "current": True}],
+            )
+        )
     registry = ErasureRegistry()
     crm_eraser = CRMEraser(sessions)
     for eraser in (
@@ -192,10 +218,11 @@ def build_world(crm_engine: Engine, tracker: Engine) -> World:
         EscalationEraser(sessions),
         FeedbackEraser(sessions),
         AnalyticsEraser(sessions),
+        TrainingInboxEraser(sessions),
     ):
         registry.register(eraser)
     privacy = PrivacyService(sessions, crm_eraser, registry, clock=clock)
-    return World(crm, tracker, escalations, feedback, analytics, source, privacy, clock, ids)
+    return World(crm, tracker, escalations, feedback, analytics, source, inbox, privacy, clock, ids)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -34,6 +34,7 @@ def test_erase_prints_the_receipt_and_retention_says_what_it_would_delete(
         "escalations",
         "feedback",
         "analytics",
+        "training_inbox",
     }
     unknown = run(env, "erase", "K-999999")
     assert unknown.returncode == 1 and "unknown customer number" in unknown.stderr

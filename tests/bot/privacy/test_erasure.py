@@ -12,6 +12,7 @@ from bot.feedback.models import Feedback
 from bot.privacy.erasers import ERASED
 from bot.privacy.models import Erasure
 from bot.privacy.service import UnknownCustomer
+from bot.training.models import InboxItem, InboxSighting
 from tests.bot.privacy.conftest import ANNA, ANNA_WEB, JULIA, JULIA_MESSENGER, JULIA_WEB, World
 
 
@@ -115,6 +116,13 @@ def test_erasure_removes_the_customer_from_every_store_and_leaves_another_alone(
         select(AnalyticsEvent).where(AnalyticsEvent.sender_id.in_([JULIA_WEB, JULIA_MESSENGER])),
     )
     assert leftover == []
+
+    # training inbox: the masked texts stay as training data, the link to Julia goes
+    assert erased["training_inbox"] == {"sightings": 2, "items_unlinked": 1}
+    sightings = rows(world, select(InboxSighting))
+    assert [s.conversation_id for s in sightings] == [ANNA_WEB]
+    items = {i.text: i.conversation_id for i in rows(world, select(InboxItem))}
+    assert items == {"wo bleibt mein [Auftrag] bitte": None, "des versteh i ned": ANNA_WEB}
 
     # the audit log and the register
     audit = rows(world, select(AuditEntry).where(AuditEntry.action == "privacy_erasure"))

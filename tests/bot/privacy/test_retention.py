@@ -8,6 +8,7 @@ from bot.analytics.models import AnalyticsEvent, ConversationStat
 from bot.escalation.models import AuditEntry, Escalation, EscalationMessage, EscalationNote
 from bot.escalation.tracker_sweeper import EVENTS
 from bot.feedback.models import Feedback
+from bot.training.models import InboxItem, InboxSighting
 from tests.bot.privacy.conftest import World
 
 
@@ -38,6 +39,7 @@ def test_conversations_expire_after_90_days_and_escalations_after_2_years(world)
     assert dry["stores"]["feedback"] == {"feedback": 4}
     assert dry["stores"]["analytics"]["conversation_rows"] == 3
     assert dry["stores"]["escalations"] == {"escalations": 0}
+    assert dry["stores"]["training_inbox"] == {"sightings": 3, "items_unlinked": 2}
     assert tracker_count(world) == events  # a dry run changes nothing
     assert count(world, AnalyticsEvent) > 0
 
@@ -50,6 +52,9 @@ def test_conversations_expire_after_90_days_and_escalations_after_2_years(world)
         assert sorted(f.score for f in feedback if f.score) == [2, 5]
         stats = session.scalars(select(ConversationStat)).all()
         assert len(stats) == 3 and all(s.erased and s.sender_id is None for s in stats)
+        assert session.scalars(select(InboxSighting)).all() == []
+        items = session.scalars(select(InboxItem)).all()
+        assert len(items) == 2 and all(i.conversation_id is None for i in items)
     assert count(world, Escalation) == 2
     assert world.privacy.retention()["stores"]["tracker_store"]["conversations"] == 0
 
