@@ -16,13 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import conversation, identity
 from actions.turn_errors import TurnGuard
+from bot.dialogue.slots import CSAT_ASKED, CSAT_COMMENTED, CSAT_SCORE
 from bot.feedback.client import FeedbackClient
 from bot.feedback.dialogue import rating_buttons, score_of, should_ask
 from bot.settings import SettingsError, get_settings
 
-CSAT_ASKED = "csat_asked"
-CSAT_SCORE = "csat_score"
-CSAT_COMMENTED = "csat_commented"
 _CHANNELS = {"socketio": "website", "facebook": "messenger"}
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.analytics.journeys import JOURNEYS, completes
 from bot.conversation_log import conversation_id_for
+from bot.dialogue.slots import CSAT_SCORE, HANDOFF_REASON, VERIFIED_CUSTOMER_NUMBER
 
 FALLBACK_INTENT = "nlu_fallback"
 HANDOFF_ACTIONS = frozenset({"action_request_human", "utter_handoff_requested"})
@@ -141,11 +142,11 @@ def _complete(row: ConversationRow, response: str | None) -> None:
 
 def _apply_slot(row: ConversationRow, event: Mapping[str, Any]) -> None:
     name, value = event.get("name"), event.get("value")
-    if name == "verified_customer_number" and isinstance(value, str) and value:
+    if name == VERIFIED_CUSTOMER_NUMBER and isinstance(value, str) and value:
         row.customer_number = value[:12]
-    elif name == "handoff_reason" and isinstance(value, str) and value:
+    elif name == HANDOFF_REASON and isinstance(value, str) and value:
         row.escalation_reason = value[:40]
-    elif name == "csat_score" and isinstance(value, (int, float)) and 1 <= value <= 5:
+    elif name == CSAT_SCORE and isinstance(value, (int, float)) and 1 <= value <= 5:
         row.csat = int(value)
 
 

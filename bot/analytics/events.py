@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-KEPT_SLOTS = frozenset({"verified_customer_number", "handoff_reason", "csat_score"})
+from bot.dialogue.slots import CSAT_SCORE, HANDOFF_REASON, VERIFIED_CUSTOMER_NUMBER
+
+KEPT_SLOTS = frozenset({VERIFIED_CUSTOMER_NUMBER, HANDOFF_REASON, CSAT_SCORE})
 """Slots whose values analytics needs (the customer number for the 24-hour rule)."""
 
 

@@ -36,6 +36,14 @@ ESCALATION_OPEN = "escalation_open"
 ESCALATION_TICKET = "escalation_ticket"
 """The open escalation's ticket number (E-000042), to tell the customer."""
 
+# --- satisfaction (CSAT) -------------------------------------------------------------
+CSAT_ASKED = "csat_asked"
+"""True once the rating was asked in this conversation (asked once)."""
+CSAT_SCORE = "csat_score"
+"""The rating the customer gave (1-5)."""
+CSAT_COMMENTED = "csat_commented"
+"""True once the customer's comment after the rating was stored."""
+
 # --- appointments -------------------------------------------------------------------
 APPOINTMENT_SERVICE = "appointment_service"
 APPOINTMENT_WORKSHOP = "appointment_workshop"

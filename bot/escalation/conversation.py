@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.dialogue.slots import NOT_SHOWN_TO_AGENTS
+from bot.dialogue.slots import NOT_SHOWN_TO_AGENTS, REQUESTED_INTENT
 from bot.topics import CONVERSATIONAL_INTENTS
 
 SKIPPED_ACTIONS = frozenset(
@@ -57,7 +57,7 @@ class ConversationFacts:
 
     def topic_intent(self) -> str | None:
         """Return the last self-service intent the customer asked about."""
-        requested = self.slots.get("requested_intent")
+        requested = self.slots.get(REQUESTED_INTENT)
         if isinstance(requested, str) and requested:
             return requested
         for entry in reversed(self.intents):

@@ -20,10 +20,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.analytics.journeys import JOURNEYS, completes
+from bot.dialogue.slots import AGENT_TAKEOVER, CSAT_SCORE
 
 SCORES = range(1, 6)
 RATING_INTENT = "give_feedback"
-SCORE_ENTITY = "csat_score"
+SCORE_ENTITY = CSAT_SCORE  # the entity fills the slot of the same name
 
 
 def rating_buttons() -> list[dict[str, str]]:
@@ -71,7 +72,7 @@ def should_ask(events: Iterable[Mapping[str, Any]], latest_intent: str | None, a
         return journey_completed(current)
     # run by the bot service after an agent handed back or resolved
     return any(
-        e.get("event") == "slot" and e.get("name") == "agent_takeover" and e.get("value")
+        e.get("event") == "slot" and e.get("name") == AGENT_TAKEOVER and e.get("value")
         for e in current
     )
 

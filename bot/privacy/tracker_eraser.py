@@ -18,12 +18,13 @@ from typing import Any
 from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.engine import Engine
 
+from bot.dialogue.slots import CUSTOMER_NUMBER, VERIFIED_CUSTOMER_NUMBER
 from bot.escalation.tracker_sweeper import EVENTS
 from bot.privacy.erasers import Counts, RetentionCutoffs, Subject, timestamp_of
 
 logger = logging.getLogger(__name__)
 
-IDENTITY_SLOTS = frozenset({"verified_customer_number", "customer_number"})
+IDENTITY_SLOTS = frozenset({VERIFIED_CUSTOMER_NUMBER, CUSTOMER_NUMBER})
 """Slots whose value names the customer."""
 
 

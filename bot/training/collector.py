@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.dialogue.slots import AGENT_TAKEOVER
 from bot.training.inbox import Sighting, TrainingInbox
 from bot.training.masking import mask_message
 from bot.training.schemas import Reason
@@ -47,7 +48,7 @@ SETTLE_SECONDS = 30.0
 CONTEXT_TURNS = 6
 """Masked turns kept before a message (and the reply and next message after it)."""
 MAX_EVENTS_PER_CONVERSATION = 60
-TAKEOVER_SLOT = "agent_takeover"
+TAKEOVER_SLOT = AGENT_TAKEOVER
 
 
 @dataclass
