@@ -36,7 +36,7 @@ _RULES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     (r"(?i:\b[A-HJ-NPR-Z0-9]{17}\b)", lambda m: "X" * 17),
     (r"(?i:(?<![\w-])K\s?[-–]?\s?\d{6}(?!\d))", lambda m: "K-000000"),
     (
-        r"(?i:\b([BRLTC])\s?[-–]?\s?\d{4,10}\b)",
+        r"(?i:\b([BRLTCP])\s?[-–]?\s?\d{4,10}\b)",
         lambda m: _DOCUMENT_STAND_INS.get(m.group(1).upper(), f"{m.group(1).upper()}-0000"),
     ),
     (r"(?<![\w.])(?:\+|00)\d[\d ()/-]{6,}\d", lambda m: "0000 0000000"),

@@ -9,7 +9,9 @@ conversations reaching their goal, and every transcript, go to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -30,10 +32,40 @@ def picker(crm_server) -> Iterator[CustomerPicker]:
     picker = CustomerPicker(crm_server.database)
     yield picker
     picker.close()
-    write_report(_outcomes, REPORT)
+    write_report(_outcomes, REPORT, inbox_summary(crm_server.database))
 
 
-def write_report(outcomes: list[Outcome], path: Path) -> None:
+def inbox_summary(database: Path) -> list[str]:
+    """Markdown lines: what the training inbox collected while the corpus ran.
+
+    The bot service beside the test servers fills the inbox from the tracker
+    store (conversations are judged once they have been quiet a while, so the
+    last few may be missing).
+    """
+    with sqlite3.connect(database) as connection:
+        by_reason = connection.execute(
+            "SELECT reason, COUNT(*), SUM(count) FROM training_inbox"
+            " GROUP BY reason ORDER BY 2 DESC"
+        ).fetchall()
+        top = connection.execute(
+            "SELECT text, reason, predicted_intent, count FROM training_inbox"
+            " ORDER BY count DESC, id LIMIT 15"
+        ).fetchall()
+    lines = ["", "## What the training inbox collected", ""]
+    if not by_reason:
+        return [*lines, "Nothing (yet)."]
+    lines += ["| reason | items | messages |", "| --- | ---: | ---: |"]
+    lines += [f"| {reason} | {items} | {messages} |" for reason, items, messages in by_reason]
+    lines += [
+        "",
+        "| most frequent (masked) | reason | model read | times |",
+        "| --- | --- | --- | ---: |",
+    ]
+    lines += [f"| {text} | {reason} | {intent} | {count} |" for text, reason, intent, count in top]
+    return lines
+
+
+def write_report(outcomes: list[Outcome], path: Path, inbox: Sequence[str] = ()) -> None:
     if not outcomes:
         return
     reached = sum(o.reached_goal for o in outcomes)
@@ -51,6 +83,7 @@ def write_report(outcomes: list[Outcome], path: Path) -> None:
             f"| {o.conversation.id} | {o.conversation.journey} | "
             f"{'yes' if o.reached_goal else 'no'} | {'; '.join(o.failures)} |"
         )
+    lines += list(inbox)
     lines += ["", "## Transcripts", ""] + [o.render() + "\n" for o in outcomes]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -85,3 +118,35 @@ def test_the_corpus_covers_every_journey_with_sixty_conversations() -> None:
     }  # fmt: skip
     assert wanted <= journeys, wanted - journeys
     assert len(CORPUS) >= 60
+
+
+# What the customers of the corpus typed, as the trainers' inbox stores it: the
+# masking's stand-ins (K-000000, 00000, name@example.com, ...) carry no digit but
+# 0 and the one example address; anything else that looks like these is a leak.
+PERSONAL = re.compile(
+    r"\b[KBRCTP]-?\d{4,10}\b"  # customer, order, invoice, case, appointment, lead numbers
+    r"|\b\d{4,6}\b"  # postal codes (DE/AT/CH), bare customer numbers
+    r"|[\w.+-]+@[\w-]+\.[a-z]{2,}"  # e-mail addresses
+    r"|\+?\d[\d /-]{7,}\d",  # phone numbers
+    re.IGNORECASE,
+)
+STAND_IN_EMAIL = "name@example.com"
+
+
+def leaks_in(text: str) -> list[str]:
+    """Return what in ``text`` looks personal and is not a masking stand-in."""
+    return [
+        found
+        for found in (m.group(0) for m in PERSONAL.finditer(text))
+        if found != STAND_IN_EMAIL and ("@" in found or set(re.sub(r"\D", "", found)) - {"0"})
+    ]
+
+
+def test_the_inbox_keeps_only_masked_texts_of_the_corpus(crm_server) -> None:
+    """Runs after the corpus (file order): nothing personal in the inbox's texts or turns."""
+    with sqlite3.connect(crm_server.database) as connection:
+        texts = [row[0] for row in connection.execute("SELECT text FROM training_inbox")]
+        turns = [row[0] for row in connection.execute("SELECT context FROM training_sightings")]
+    assert texts, "the corpus put nothing into the inbox: is the collector running?"
+    leaks = {found for text in [*texts, *turns] for found in leaks_in(text)}
+    assert leaks == set()

@@ -20,6 +20,7 @@ from bot.training.masking import CrmNames, mask_message
             "Bestellung B-00000000 und Rechnung R-00000000",
         ),
         ("mein Fall C-9001", "mein Fall C-0000"),
+        ("Probefahrt-Anfrage P-2000004", "Probefahrt-Anfrage P-0000"),
         ("PLZ 80331 München", "PLZ 00000 München"),
         ("wohne in 1070 Wien", "wohne in 0000 Wien"),
         ("Kennzeichen M-AB 1234", "Kennzeichen XX-XX 000"),
