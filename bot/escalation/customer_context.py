@@ -120,6 +120,7 @@ def profile_summary(profile: CustomerProfile) -> dict[str, Any]:
                 "channel": i.channel.value,
                 "summary": i.summary,
                 "case_number": i.case_number,
+                "conversation_id": i.conversation_id,
             }
             for i in profile.recent_interactions[:RECENT_INTERACTIONS]
         ],

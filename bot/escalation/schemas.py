@@ -103,6 +103,16 @@ class PreviousEscalation(Schema):
     transcript: list[TranscriptEntry]
 
 
+class PreviousConversation(Schema):
+    """An earlier conversation of the verified customer with the assistant (tracker store)."""
+
+    conversation_id: str
+    channel: str
+    summary: str
+    started_at: datetime
+    transcript: list[TranscriptEntry]
+
+
 class EscalationDetail(EscalationItem):
     """The whole context package."""
 
@@ -114,6 +124,13 @@ class EscalationDetail(EscalationItem):
     notes: list[Note]
     previous_escalations: list[PreviousEscalation] = Field(
         [], description="The verified customer's earlier escalations, newest first."
+    )
+    previous_conversations: list[PreviousConversation] = Field(
+        [],
+        description=(
+            "The verified customer's earlier conversations with the assistant (also those"
+            " no human saw), newest first, from the tracker store."
+        ),
     )
 
 

@@ -39,6 +39,7 @@ from bot.escalation.history import (
     search_resolved,
 )
 from bot.escalation.models import Agent, AuditEntry, Escalation, EscalationMessage, EscalationNote
+from bot.escalation.past_conversations import PastConversations
 from bot.escalation.reasons import known_reason, priority_of, reason_text
 from bot.escalation.settings import EscalationSettings
 from bot.escalation.summary import summarize
@@ -55,6 +56,8 @@ class EscalationService:
         settings: Business hours, wait estimates.
         load_profile: Reads a verified customer's CRM profile (None: no profile).
         clock: Current time, timezone-aware (injected in tests).
+        past: Reads the customer's earlier conversations from Rasa's tracker
+            store (None: only earlier escalations are shown).
 
     """
 
@@ -64,6 +67,7 @@ class EscalationService:
         settings: EscalationSettings,
         load_profile: ProfileLoader | None = None,
         clock: Clock = system_clock,
+        past: PastConversations | None = None,
     ) -> None:
         if isinstance(engine_or_sessions, Engine):
             engine_or_sessions = create_session_factory(engine_or_sessions)
@@ -71,6 +75,7 @@ class EscalationService:
         self.settings = settings
         self._load_profile = load_profile
         self._clock = clock
+        self.past = past
 
     # --- creation ------------------------------------------------------------
 
@@ -248,7 +253,14 @@ class EscalationService:
         with self._reading() as session:
             row = self._get(session, escalation_id)
             past = previous_escalations(session, row)
-            return views.detail(row, *self._queue_place(session, row), past)
+            detail = views.detail(row, *self._queue_place(session, row), past)
+        customer = row.customer or {}
+        if self.past is not None and customer.get("verified"):
+            earlier = self.past.for_customer(
+                customer.get("recent_interactions") or [], row.conversation_id
+            )
+            return detail.copy(update={"previous_conversations": earlier})
+        return detail
 
     def search_resolved(self, query: ResolvedSearch) -> ResolvedPage:
         """Return one page of the resolved escalations that match ``query``, newest first."""

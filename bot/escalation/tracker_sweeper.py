@@ -28,18 +28,7 @@ import time
 from typing import Any
 
 import anyio
-from sqlalchemy import (
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    func,
-    select,
-)
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from bot.dialogue.responses import HANDOFF_REQUESTED
@@ -47,6 +36,7 @@ from bot.dialogue.slots import CUSTOMER_NUMBER, HANDOFF_CASE_NUMBER, VERIFIED_CU
 from bot.escalation.handoff_reason import handoff_reason
 from bot.escalation.schemas import EscalationIntake
 from bot.escalation.service import EscalationService
+from bot.escalation.tracker_events import EVENTS as EVENTS  # re-exported for its readers
 
 logger = logging.getLogger(__name__)
 
@@ -54,19 +44,6 @@ HANDOFF_UTTERANCE = HANDOFF_REQUESTED
 GRACE_SECONDS = 3.0
 """The action server gets this long to record a request itself."""
 LOOKBACK_SECONDS = 24 * 3600
-
-_metadata = MetaData()
-EVENTS = Table(
-    "events",
-    _metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
 
 
 class TrackerStoreSweeper:

@@ -24,6 +24,7 @@ from bot.escalation.canned_api import canned_router
 from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
+from bot.escalation.past_conversations import PastConversations
 from bot.escalation.rasa_conversations import RasaConversations
 from bot.escalation.roles import Role
 from bot.escalation.service import EscalationService
@@ -85,7 +86,8 @@ class EscalationFeature:
             if not isinstance(crm, CRMService):
                 raise TypeError("another CRM needs the escalation database's sessions")
             sessions = crm.session_factory
-        service = EscalationService(sessions, settings, crm.get_profile, clock)
+        past = PastConversations(settings.tracker_store_url) if settings.tracker_store_url else None
+        service = EscalationService(sessions, settings, crm.get_profile, clock, past)
         agents = AgentDirectory(sessions, clock)
         live_chat = LiveChat(service, RasaConversations(settings), crm)
         access = AgentAccess(agents, secret)
@@ -134,4 +136,6 @@ class EscalationFeature:
                     await task
             if self.sweeper is not None:
                 self.sweeper.close()
+            if self.service.past is not None:
+                self.service.past.close()
             self.live_chat.rasa.close()

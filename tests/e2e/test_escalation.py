@@ -210,3 +210,23 @@ def test_a_journeys_business_rule_hands_over_with_its_case(rasa_server, desk) ->
     assert f"Fall {package['case_number']}" in package["summary"]
     assert package["customer"]["verified"] is True
     assert package["customer"]["customer_number"] == "K-200011"
+
+
+def test_the_agent_reads_an_earlier_conversation_no_human_saw(rasa_server, desk) -> None:
+    """Said once is enough: what the customer told the assistant before is one click away."""
+    token = {"customer_token": customer_token("K-100002")}
+    earlier = Chat(rasa_server, metadata=token)
+    earlier.say("Hallo")
+    earlier.say("Welche Rechnungen sind bei mir noch offen?")
+    later = Chat(rasa_server, metadata=token)
+    later.say("Ich möchte bitte mit einem Mitarbeiter sprechen")
+    detail = desk.escalation_of(later)
+    conversations = {
+        c["conversation_id"].rpartition("@")[0]: c for c in detail["previous_conversations"]
+    }
+    assert earlier.sender in conversations, detail["previous_conversations"]
+    transcript = conversations[earlier.sender]["transcript"]
+    assert ("customer", "Welche Rechnungen sind bei mir noch offen?") in {
+        (line["role"], line["text"]) for line in transcript
+    }
+    assert later.sender not in conversations

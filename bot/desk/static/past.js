@@ -1,5 +1,6 @@
-// The verified customer's earlier escalations: one line each (when, why, outcome, who), and the
-// whole transcript one click away (a disclosure widget).
+// The verified customer's earlier escalations (when, why, outcome, who) and earlier conversations
+// with the assistant (when, channel, topic): one line each, the whole transcript one click away
+// (a disclosure widget).
 
 import { byId, el, fillList } from "./dom.js";
 import { CHANNEL, ROLE, STATUS, dateOnly, dateTime, label } from "./format.js";
@@ -40,7 +41,47 @@ function pastEntry(past) {
   );
 }
 
-/** Render the earlier escalations of the open escalation's customer. */
+function transcriptList(lines, name) {
+  return el(
+    "ol",
+    { className: "transcript transcript--past", "aria-label": name },
+    lines.map((line) =>
+      el(
+        "li",
+        { className: `line line--${line.role}` },
+        el("span", { className: "line__meta" }, `${label(ROLE, line.role)} ${dateTime(line.timestamp)}`),
+        el("span", { className: "line__text" }, line.text),
+      ),
+    ),
+  );
+}
+
+function conversationEntry(conversation) {
+  const when = dateTime(conversation.started_at);
+  return el(
+    "li",
+    { className: "past__item" },
+    el(
+      "details",
+      {},
+      el(
+        "summary",
+        {},
+        el("span", { className: "muted" }, `${when} · ${label(CHANNEL, conversation.channel)} · `),
+        conversation.summary || "Gespräch mit dem Assistenten",
+      ),
+      transcriptList(conversation.transcript, `Gespräch vom ${when}`),
+    ),
+  );
+}
+
+/** Render the earlier escalations and conversations of the open escalation's customer. */
 export function renderPast(escalation) {
   fillList(byId("customer-past"), escalation.previous_escalations, pastEntry, "keine");
+  fillList(
+    byId("customer-conversations"),
+    escalation.previous_conversations || [],
+    conversationEntry,
+    "keine",
+  );
 }
