@@ -13,12 +13,15 @@ from dataclasses import dataclass, field, replace
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.orm import sessionmaker
 
+from bot.chat_sessions import ChatSessionSigner
 from bot.clock import Clock, system_clock
 from bot.crm.service import CRMService
 from bot.escalation.access import AgentAccess
 from bot.escalation.agent_admin import AgentAdministration
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
+from bot.escalation.attachments import Attachments
+from bot.escalation.attachments_api import attachment_routers
 from bot.escalation.canned import CannedResponses
 from bot.escalation.canned_api import canned_router
 from bot.escalation.customer_context import CustomerRecords
@@ -51,6 +54,7 @@ class EscalationFeature:
     routers: list[APIRouter]
     sweeper: TrackerStoreSweeper | None
     typing: TypingSignals = field(default_factory=TypingSignals)
+    attachments: Attachments | None = None
 
     @classmethod
     def create(
@@ -95,6 +99,15 @@ class EscalationFeature:
         admin = AgentAdministration(sessions, clock)
         transfers = Transfers(sessions, lambda: live_chat.rasa, clock)
         typing = TypingSignals()
+        attachments = Attachments(sessions, settings.attachment_limits, clock)
+        signer = (
+            ChatSessionSigner(settings.chat_session_secret.reveal())
+            if settings.chat_session_secret
+            else None
+        )
+        routers += attachment_routers(
+            attachments, access, signer, service_token, settings.attachment_origins
+        )
         routers += [
             logout_router(admin, access),
             canned_router(
@@ -111,7 +124,9 @@ class EscalationFeature:
             if settings.tracker_store_url
             else None
         )
-        return cls(settings, service, agents, access, live_chat, routers, sweeper, typing)
+        return cls(
+            settings, service, agents, access, live_chat, routers, sweeper, typing, attachments
+        )
 
     def install(self, app: FastAPI) -> None:
         """Mount the routers and the error handler."""
