@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.settings import SettingsError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_PER_ESCALATION = 20
 DEFAULT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -63,11 +64,15 @@ class AttachmentLimits:
         max_bytes: Largest accepted file (CHAT_ATTACHMENT_MAX_BYTES, default 5 MB).
         types: Accepted types (CHAT_ATTACHMENT_TYPES, comma-separated; a subset
             of JPEG, PNG and PDF, the types recognised by their content).
+        max_per_escalation: Files one escalation takes at most
+            (CHAT_ATTACHMENT_MAX_PER_ESCALATION, default 20), so one chat cannot
+            fill the database.
 
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
     types: tuple[str, ...] = DEFAULT_TYPES
+    max_per_escalation: int = DEFAULT_MAX_PER_ESCALATION
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AttachmentLimits:
@@ -77,13 +82,10 @@ class AttachmentLimits:
             SettingsError: A size that is no positive integer, or a type we cannot recognise.
 
         """
-        raw_size = env.get("CHAT_ATTACHMENT_MAX_BYTES") or str(DEFAULT_MAX_BYTES)
-        try:
-            max_bytes = int(raw_size)
-        except ValueError:
-            raise SettingsError("CHAT_ATTACHMENT_MAX_BYTES must be a number of bytes") from None
-        if max_bytes <= 0:
-            raise SettingsError("CHAT_ATTACHMENT_MAX_BYTES must be positive")
+        max_bytes = _positive(env, "CHAT_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+        per_escalation = _positive(
+            env, "CHAT_ATTACHMENT_MAX_PER_ESCALATION", DEFAULT_MAX_PER_ESCALATION
+        )
         raw_types = env.get("CHAT_ATTACHMENT_TYPES") or ",".join(DEFAULT_TYPES)
         types = tuple(t.strip().lower() for t in raw_types.split(",") if t.strip())
         unknown = [t for t in types if t not in DEFAULT_TYPES]
@@ -92,7 +94,7 @@ class AttachmentLimits:
                 f"CHAT_ATTACHMENT_TYPES: only {', '.join(DEFAULT_TYPES)} can be checked, "
                 f"not {', '.join(unknown) or 'nothing'}"
             )
-        return cls(max_bytes=max_bytes, types=types)
+        return cls(max_bytes=max_bytes, types=types, max_per_escalation=per_escalation)
 
     def describe(self) -> str:
         """Return the limits for a message: ``JPEG, PNG, PDF bis 5 MB``."""
@@ -100,3 +102,14 @@ class AttachmentLimits:
         megabytes = self.max_bytes / (1024 * 1024)
         size = f"{megabytes:.0f} MB" if megabytes >= 1 else f"{self.max_bytes // 1024} KB"
         return f"{names} bis {size}"
+
+
+def _positive(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a whole number") from None
+    if value <= 0:
+        raise SettingsError(f"{key} must be positive")
+    return value

@@ -12,11 +12,13 @@ stay at Facebook and only their address is kept.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -27,7 +29,9 @@ from bot.escalation.errors import (
     AttachmentTooLarge,
     AttachmentTypeRefused,
     EscalationNotFound,
+    EscalationStoreUnavailable,
     NoAgentForAttachment,
+    TooManyAttachments,
 )
 from bot.escalation.models import AuditEntry, Escalation, EscalationAttachment, EscalationMessage
 
@@ -165,7 +169,7 @@ class Attachments:
             EscalationNotFound: No such uploaded file in this escalation.
 
         """
-        with self._sessions() as session, session.begin():
+        with self._writing() as session:
             row = session.execute(
                 select(EscalationAttachment).where(
                     EscalationAttachment.id == attachment_id,
@@ -188,7 +192,7 @@ class Attachments:
         sent: datetime | None = None,
     ) -> schemas.AttachmentReceipt:
         now = as_naive_utc(self._clock())
-        with self._sessions() as session, session.begin():
+        with self._writing() as session:
             escalation = session.execute(
                 select(Escalation).where(Escalation.open_key == conversation_id)
             ).scalar_one_or_none()
@@ -206,6 +210,13 @@ class Attachments:
             )
             if known is not None and known.attachment is not None:
                 return self._receipt(escalation, known.attachment)
+            count = session.execute(
+                select(func.count(EscalationAttachment.id)).where(
+                    EscalationAttachment.escalation_id == escalation.id
+                )
+            ).scalar_one()
+            if count >= self.limits.max_per_escalation:
+                raise TooManyAttachments(f"this escalation has {count} files, the most it takes")
             line = EscalationMessage(
                 role="customer",
                 text=text,
@@ -221,6 +232,17 @@ class Attachments:
             session.flush()
             self._audit(session, "attachment_received", escalation.id, None, attachment.id)
             return self._receipt(escalation, attachment)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """One transaction; database failures become :class:`EscalationStoreUnavailable`."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DBAPIError as error:
+            raise EscalationStoreUnavailable(
+                f"escalation database failed: {type(error.orig).__name__}"
+            ) from error
 
     @staticmethod
     def _receipt(

@@ -6,7 +6,8 @@
   ``X-Chat-Session-Token``, issued by the website channel). The conversation
   is the session's: nobody can attach to another customer's chat. 401 without
   a valid session, 413 too large, 415 not an accepted type by content, 409 no
-  open escalation (nobody would read it), 201 with the receipt.
+  open escalation (nobody would read it), 429 the escalation has its most
+  files already, 201 with the receipt.
 * ``GET /api/chat/attachments/limits``: the accepted types and size (public).
 * ``GET /api/escalations/{id}/attachments/{attachment_id}``: the file, for
   logged-in agents only, as a download that no browser renders in place.
@@ -129,6 +130,7 @@ def attachment_routers(
             409: {"description": "No open escalation: nobody would read the file."},
             413: {"description": "Larger than CHAT_ATTACHMENT_MAX_BYTES."},
             415: {"description": "Not an accepted type (checked by the file's content)."},
+            429: {"description": "The escalation has CHAT_ATTACHMENT_MAX_PER_ESCALATION files."},
         },
     )
     async def upload(request: Request) -> Response:

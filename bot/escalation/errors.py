@@ -70,3 +70,9 @@ class NoAgentForAttachment(EscalationError):
     """The conversation has no open escalation: nobody would read the file."""
 
     status_code = 409
+
+
+class TooManyAttachments(EscalationError):
+    """The escalation has taken as many files as it may."""
+
+    status_code = 429

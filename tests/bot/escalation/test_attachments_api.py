@@ -34,7 +34,7 @@ def client(crm_service_local, clock, rasa) -> TestClient:
     feature = EscalationFeature.create(
         settings(
             chat_session_secret=Secret(CHAT_SECRET),
-            attachment_limits=AttachmentLimits(max_bytes=MAX_BYTES),
+            attachment_limits=AttachmentLimits(max_bytes=MAX_BYTES, max_per_escalation=3),
             attachment_origins=(SITE,),
         ),
         crm_service_local,
@@ -187,6 +187,37 @@ def test_only_a_valid_session_may_upload_and_only_to_its_own_conversation(client
     refused = upload(client, attacker, image, "image/png")
     assert refused.status_code == 409
     assert refused.json()["error"] == "NoAgentForAttachment"
+
+
+def test_one_escalation_takes_a_limited_number_of_files(client, signer) -> None:
+    session = signer.issue()
+    intake(client, session.session_id)
+    assert [upload(client, session, png(), "image/png").status_code for _ in range(3)] == [201] * 3
+    refused = upload(client, session, png(), "image/png")
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "TooManyAttachments"
+
+
+def test_limits_come_from_the_environment_and_bad_values_fail_loudly() -> None:
+    from bot.escalation.settings import EscalationSettings
+    from bot.settings import SettingsError
+
+    limits = EscalationSettings.from_env(
+        {
+            "CHAT_ATTACHMENT_MAX_BYTES": "2097152",
+            "CHAT_ATTACHMENT_TYPES": "image/jpeg, image/png",
+            "CHAT_ATTACHMENT_MAX_PER_ESCALATION": "5",
+        }
+    ).attachment_limits
+    assert limits == AttachmentLimits(2097152, ("image/jpeg", "image/png"), 5)
+    assert limits.describe() == "JPEG, PNG bis 2 MB"
+    for bad in (
+        {"CHAT_ATTACHMENT_MAX_BYTES": "5MB"},
+        {"CHAT_ATTACHMENT_MAX_BYTES": "0"},
+        {"CHAT_ATTACHMENT_TYPES": "image/svg+xml"},
+    ):
+        with pytest.raises(SettingsError):
+            EscalationSettings.from_env(bad)
 
 
 def test_limits_are_public_and_listed_sites_may_upload_across_origins(client, signer) -> None:

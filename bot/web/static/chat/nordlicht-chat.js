@@ -62,6 +62,7 @@
     fileTooLarge: "Diese Datei ist zu groß. Möglich sind: ",
     fileWrongType: "Diese Datei kann ich nicht annehmen. Möglich sind: ",
     fileNoAgent: "Bilder und Dateien kann ich selbst leider nicht ansehen. Schreiben Sie „Mitarbeiter“, dann verbinde ich Sie mit unserem Team – dem können Sie die Datei dann senden.",
+    fileTooMany: "Zu dieser Anfrage liegen schon so viele Dateien vor, dass ich keine weitere annehmen kann. Beschreiben Sie den Rest bitte in Worten.",
     fileFailed: "Die Datei konnte leider nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal.",
   };
   const TIME = new Intl.DateTimeFormat("de-DE", { hour: "2-digit", minute: "2-digit" });
@@ -473,6 +474,8 @@
           notice(TEXT.fileTooLarge + result.limits);
         } else if (result.status === 415) {
           notice(TEXT.fileWrongType + result.limits);
+        } else if (result.status === 429) {
+          notice(TEXT.fileTooMany);
         } else if (result.status === 409) {
           notice(TEXT.fileNoAgent);
         } else {
