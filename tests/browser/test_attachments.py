@@ -121,6 +121,7 @@ def test_a_customer_sends_a_photo_and_the_agent_sees_it_in_the_desk(
     assert download.value.suggested_filename == "Kostenvoranschlag.pdf"
     with open(download.value.path(), "rb") as saved:
         assert saved.read() == pdf()
+    photo.scroll_into_view_if_needed()
     shoot(agent.page, "desk-attachment")
 
     for watched in (customer, agent):
