@@ -38,6 +38,7 @@ from bot.privacy.store_erasers import AnalyticsEraser, EscalationEraser, Feedbac
 from bot.privacy.tracker_eraser import TrackerStoreEraser
 from tests.bot.crm.conftest import seed_small
 from tests.bot.escalation.conftest import SERVICE_TOKEN, Clock, settings
+from tests.support.images import png
 from tests.support.postgres import postgres_server
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc).timestamp()
@@ -166,6 +167,8 @@ def build_world(crm_engine: Engine, tracker: Engine) -> World:
             ids[sender], agent, "Guten Tag, hier ist Frau Keller."
         )
         escalations.service.add_note(ids[sender], agent, f"Kunde {number} ruft wegen Rechnung an")
+        assert escalations.attachments is not None
+        escalations.attachments.store_upload(sender, png(), "image/png", f"{number}.png")
     for sender, number in ((JULIA_WEB, JULIA), (JULIA_MESSENGER, JULIA), (ANNA_WEB, ANNA)):
         crm.record_interaction(
             number,
