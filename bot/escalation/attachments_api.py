@@ -27,7 +27,6 @@ from bot.chat_sessions import ChatSessionSigner
 from bot.crm.api import bearer_auth
 from bot.escalation import schemas
 from bot.escalation.access import AgentAccess
-from bot.escalation.api import escalation_error_response
 from bot.escalation.attachments import Attachments
 from bot.escalation.errors import AttachmentTooLarge, EscalationError
 from bot.settings import Secret
@@ -50,7 +49,7 @@ async def read_limited(request: Request, max_bytes: int) -> bytes:
     """Read the request body, but never more than ``max_bytes`` (plus one to notice).
 
     Raises:
-            AttachmentTooLarge: The declared or the actual body is larger.
+        AttachmentTooLarge: The declared or the actual body is larger.
 
     """
     declared = request.headers.get("content-length", "")
@@ -149,8 +148,7 @@ def attachment_routers(
                 unquote(request.headers.get(FILENAME_HEADER, ""))[:300],
             )
         except EscalationError as error:
-            response = escalation_error_response(request, error)
-            return refusal(request, response.status_code, type(error).__name__, str(error))
+            return refusal(request, error.status_code, type(error).__name__, str(error))
         return JSONResponse(
             status_code=status.HTTP_201_CREATED, content=receipt.dict(), headers=cors(request)
         )
