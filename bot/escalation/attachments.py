@@ -12,10 +12,12 @@ stay at Facebook and only their address is kept.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -34,6 +36,8 @@ from bot.escalation.errors import (
     TooManyAttachments,
 )
 from bot.escalation.models import AuditEntry, Escalation, EscalationAttachment, EscalationMessage
+
+logger = logging.getLogger(__name__)
 
 _LINE_TEXT = {"image": "Bild", "file": "Datei", "video": "Video", "audio": "Sprachnachricht"}
 
@@ -61,9 +65,9 @@ def attachment_info(row: EscalationAttachment) -> schemas.AttachmentInfo:
         filename=row.filename,
         size_bytes=row.size_bytes,
         source=row.source,
-        url=row.source_url
-        if row.source == "messenger"
-        else attachment_path(row.escalation_id, row.id),
+        url=attachment_path(row.escalation_id, row.id)
+        if row.size_bytes is not None  # uploaded, or a Messenger file copied here
+        else row.source_url,
     )
 
 
@@ -162,8 +166,38 @@ class Attachments:
         )
         return self._attach(attachment.conversation_id, row, text, source_key=key, sent=sent)
 
+    def pending_copy(self, attachment_id: int) -> str | None:
+        """Return Facebook's address of a Messenger file not copied yet (else ``None``)."""
+        with self._writing() as session:
+            row = session.get(EscalationAttachment, attachment_id)
+            if row is None or row.source != "messenger" or row.size_bytes is not None:
+                return None
+            return str(row.source_url)
+
+    def store_copy(self, attachment_id: int, data: bytes) -> bool:
+        """Keep a fetched copy of a Messenger file if it is an accepted type (by content).
+
+        Returns:
+            Whether the copy was kept (otherwise the agent keeps Facebook's link).
+
+        """
+        try:
+            content_type = self.check(data, None)
+        except (AttachmentTooLarge, AttachmentTypeRefused) as error:
+            logger.info("Messenger file %s not kept: %s", attachment_id, error)
+            return False
+        with self._writing() as session:
+            row = session.get(EscalationAttachment, attachment_id)
+            if row is None or row.size_bytes is not None:
+                return False
+            name = urlsplit(row.source_url or "").path.rsplit("/", 1)[-1]
+            row.data, row.content_type = data, content_type
+            row.size_bytes, row.sha256 = len(data), hashlib.sha256(data).hexdigest()
+            row.filename = safe_filename(name, content_type)
+            return True
+
     def open_file(self, escalation_id: int, attachment_id: int, agent_id: int) -> StoredFile:
-        """Return an uploaded file of the escalation (the opening is audited).
+        """Return a file of the escalation stored here (the opening is audited).
 
         Raises:
             EscalationNotFound: No such uploaded file in this escalation.
@@ -174,11 +208,10 @@ class Attachments:
                 select(EscalationAttachment).where(
                     EscalationAttachment.id == attachment_id,
                     EscalationAttachment.escalation_id == escalation_id,
-                    EscalationAttachment.source == "upload",
                 )
             ).scalar_one_or_none()
             if row is None or row.data is None:
-                raise EscalationNotFound(f"no file {attachment_id} in escalation {escalation_id}")
+                raise EscalationNotFound(f"no file {attachment_id} stored for {escalation_id}")
             self._audit(session, "attachment_opened", escalation_id, agent_id, row.id)
             return StoredFile(str(row.content_type), str(row.filename), bytes(row.data))
 

@@ -12,15 +12,18 @@
 * ``GET /api/escalations/{id}/attachments/{attachment_id}``: the file, for
   logged-in agents only, as a download that no browser renders in place.
 * ``POST /api/internal/attachments``: the Messenger channel reports an
-  attachment (Facebook's address) with the service token.
+  attachment (Facebook's address) with the service token; an image or file
+  is then copied from Facebook in the background (``bot.escalation.remote_files``).
 """
 
 # No "from __future__ import annotations": FastAPI resolves the endpoint annotations at run time.
 
+import logging
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, Depends, Request, Response, status
+import anyio
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from bot.chat_sessions import ChatSessionSigner
@@ -29,7 +32,10 @@ from bot.escalation import schemas
 from bot.escalation.access import AgentAccess
 from bot.escalation.attachments import Attachments
 from bot.escalation.errors import AttachmentTooLarge, EscalationError
+from bot.escalation.remote_files import FetchFailed, RemoteFiles
 from bot.settings import Secret
+
+logger = logging.getLogger(__name__)
 
 SESSION_ID_HEADER = "X-Chat-Session-Id"
 SESSION_TOKEN_HEADER = "X-Chat-Session-Token"
@@ -69,6 +75,7 @@ def attachment_routers(
     signer: ChatSessionSigner | None,
     service_token: Secret,
     origins: tuple[str, ...] = (),
+    remote_files: RemoteFiles | None = None,
 ) -> list[APIRouter]:
     """Build the customer's upload, the agent's download and the Messenger intake.
 
@@ -78,6 +85,7 @@ def attachment_routers(
         signer: Verifies the widget's chat sessions (None: uploads answer 503).
         service_token: What the Rasa process presents (CRM_API_TOKEN by default).
         origins: Websites allowed to upload across origins (CORS).
+        remote_files: Copies Messenger files from Facebook (None: links only).
 
     """
     limits = attachments.limits
@@ -179,7 +187,22 @@ def attachment_routers(
         status_code=status.HTTP_202_ACCEPTED,
         response_model=schemas.AttachmentReceipt,
     )
-    def messenger_attachment(body: schemas.MessengerAttachment) -> schemas.AttachmentReceipt:
-        return attachments.record_messenger(body)
+    def messenger_attachment(
+        body: schemas.MessengerAttachment, background: BackgroundTasks
+    ) -> schemas.AttachmentReceipt:
+        receipt = attachments.record_messenger(body)
+        if remote_files is not None and body.kind in ("image", "file"):
+            url = attachments.pending_copy(receipt.attachment_id)
+            if url is not None:
+                background.add_task(copy_from_facebook, receipt.attachment_id, url)
+        return receipt
+
+    async def copy_from_facebook(attachment_id: int, url: str) -> None:
+        assert remote_files is not None
+        try:
+            data = await remote_files.fetch(url)
+            await anyio.to_thread.run_sync(attachments.store_copy, attachment_id, data)
+        except (FetchFailed, EscalationError) as error:
+            logger.warning("Messenger file %s not copied: %s", attachment_id, error)
 
     return [chat, desk, internal]

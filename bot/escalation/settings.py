@@ -24,6 +24,7 @@ from bot.escalation.holiday_calendar import (
     HolidayCalendar,
     HolidayError,
 )
+from bot.escalation.remote_files import DEFAULT_HOSTS as MESSENGER_FILE_HOSTS
 from bot.settings import (
     Secret,
     SettingsError,
@@ -66,6 +67,9 @@ class EscalationSettings:
             (CHAT_ATTACHMENT_TYPES, CHAT_ATTACHMENT_MAX_BYTES).
         attachment_origins: Websites (origins) whose pages may upload files
             from the widget across origins (CHAT_ATTACHMENT_ORIGINS, comma-separated).
+        messenger_file_hosts: Where the bot service may fetch customers'
+            Messenger files from (MESSENGER_ATTACHMENT_HOSTS, comma-separated;
+            ``none``: keep only Facebook's address).
 
     """
 
@@ -88,6 +92,7 @@ class EscalationSettings:
     chat_session_secret: Secret | None = None
     attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
     attachment_origins: tuple[str, ...] = ()
+    messenger_file_hosts: tuple[str, ...] = MESSENGER_FILE_HOSTS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EscalationSettings:
@@ -149,6 +154,7 @@ class EscalationSettings:
                 for origin in (env.get("CHAT_ATTACHMENT_ORIGINS") or "").split(",")
                 if origin.strip()
             ),
+            messenger_file_hosts=_hosts(env.get("MESSENGER_ATTACHMENT_HOSTS")),
         )
 
     def require_agent_token_secret(self) -> Secret:
@@ -187,6 +193,14 @@ class EscalationSettings:
             f"chat_session_secret={self.chat_session_secret!r}, "
             f"tracker_store_url={'set' if self.tracker_store_url else None!r})"
         )
+
+
+def _hosts(raw: str | None) -> tuple[str, ...]:
+    if raw is None or not raw.strip():
+        return MESSENGER_FILE_HOSTS
+    if raw.strip().lower() == "none":
+        return ()
+    return tuple(host.strip().lower() for host in raw.split(",") if host.strip())
 
 
 @lru_cache(maxsize=1)

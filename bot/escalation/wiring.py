@@ -28,6 +28,7 @@ from bot.escalation.customer_context import CustomerRecords
 from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.rasa_conversations import RasaConversations
+from bot.escalation.remote_files import RemoteFiles
 from bot.escalation.roles import Role
 from bot.escalation.service import EscalationService
 from bot.escalation.session_api import logout_router
@@ -64,6 +65,7 @@ class EscalationFeature:
         service_token: Secret,
         clock: Clock = system_clock,
         sessions: sessionmaker | None = None,
+        remote_files: RemoteFiles | None = None,
     ) -> EscalationFeature:
         """Build the feature.
 
@@ -74,6 +76,8 @@ class EscalationFeature:
             clock: The current time (tests inject one).
             sessions: Sessions of the escalation database; by default our
                 CRM service's (the tables share its database).
+            remote_files: Fetches customers' Messenger files; by default from
+                Facebook's CDN hosts in the settings (none: links only).
 
         Without AGENT_TOKEN_SECRET a random secret is used (logins end with the
         process) and put into :attr:`settings`; ``bot serve`` insists on a
@@ -105,8 +109,17 @@ class EscalationFeature:
             if settings.chat_session_secret
             else None
         )
+        if remote_files is None and settings.messenger_file_hosts:
+            remote_files = RemoteFiles(
+                settings.messenger_file_hosts, settings.attachment_limits.max_bytes
+            )
         routers += attachment_routers(
-            attachments, access, signer, service_token, settings.attachment_origins
+            attachments,
+            access,
+            signer,
+            service_token,
+            settings.attachment_origins,
+            remote_files,
         )
         routers += [
             logout_router(admin, access),

@@ -1,7 +1,8 @@
-// Files customers sent, in the transcript. An uploaded file is fetched with the agent's token
-// (never a URL another person could open): an image is drawn into a canvas as a thumbnail
-// (no blob: or data: image source, so the page's CSP "img-src 'self'" stays as it is), a PDF
-// is saved as a download. A Messenger file stays at Facebook: a link opens it there.
+// Files customers sent, in the transcript. A file stored by the bot service (an upload, or a
+// Messenger file copied from Facebook; its url is our API path) is fetched with the agent's
+// token (never a URL another person could open): an image is drawn into a canvas as a
+// thumbnail (no blob: or data: image source, so the page's CSP "img-src 'self'" stays as it
+// is), a PDF is saved as a download. Any other Messenger file: a link opens it at Facebook.
 
 import { fetchFile } from "./api.js";
 import { el } from "./dom.js";
@@ -79,7 +80,7 @@ function thumbnail(attachment, problem) {
 /** The view of one attachment under its transcript line. */
 export function attachmentView(attachment) {
   const problem = el("span", { className: "attachment__problem", role: "alert" });
-  if (attachment.source === "messenger") {
+  if (!String(attachment.url || "").startsWith("/api/")) {
     return el(
       "div",
       { className: "attachment" },
