@@ -13,6 +13,9 @@ only, constant-time check) or get 403, malformed JSON gets 400; every event of
 a batched delivery is handled, in order; a re-delivered ``mid`` is handled
 once; Meta gets its 200 at once and the bot works in a background task.
 Texts are screened like on every channel (``bot.channels.input_guard``).
+Files (``message.attachments``: image, video, audio, file) go to the agent of
+the conversation's open escalation, or are answered politely
+(``bot.channels.messenger_files``); they never vanish.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from bot.channels.messenger_events import (
     is_valid_signature,
     parse_webhook,
 )
+from bot.channels.messenger_files import MessengerFiles
 from bot.channels.messenger_output import MessengerOutput
 
 logger = logging.getLogger(__name__)
@@ -99,6 +103,7 @@ class MessengerInput(InputChannel):
         message_ids: MessageIdStore | None = None,
         typing_indicator: bool = True,
         send_api: GraphSendApi | None = None,
+        files: MessengerFiles | None = None,
     ) -> None:
         """Create the channel.
 
@@ -110,6 +115,7 @@ class MessengerInput(InputChannel):
             message_ids: Store of processed message ids; in memory if ``None``.
             typing_indicator: Show "typing…" while the bot works.
             send_api: Send API client; built from token and URL if ``None``.
+            files: Hands customers' files to the bot service; from the settings if ``None``.
 
         Raises:
             RasaException: If the verify token or app secret is empty.
@@ -122,6 +128,7 @@ class MessengerInput(InputChannel):
         self.send_api = send_api or GraphSendApi(fb_access_token, base_url=graph_api_url)
         self.message_ids = message_ids or InMemoryMessageIdStore()
         self.typing_indicator = typing_indicator
+        self.files = files or MessengerFiles()
         self._sender_locks = _KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
         self._app: Any = None
@@ -169,6 +176,7 @@ class MessengerInput(InputChannel):
         async def finish_work(*_: Any) -> None:
             await self.drain(SHUTDOWN_GRACE_SECONDS)
             await self.send_api.aclose()
+            await self.files.aclose()
 
         return facebook_webhook
 
@@ -233,6 +241,12 @@ class MessengerInput(InputChannel):
         self, event: MessengerEvent, metadata: dict[str, Any], on_new_message: OnNewMessage
     ) -> None:
         output = MessengerOutput(self.send_api)
+        if event.files:
+            answer = await self.files.forward(event)
+            if answer is not None:
+                await output.send_text_message(event.sender_id, canned_text(self._app, answer))
+            if event.kind == "attachment":
+                return
         screened = screen_message(event.text)
         if not screened.accepted:
             assert screened.refusal is not None

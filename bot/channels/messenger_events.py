@@ -34,6 +34,24 @@ def is_valid_signature(app_secret: str, body: bytes, header_value: str | None) -
     return hmac.compare_digest(expected.encode("ascii"), received)
 
 
+ATTACHMENT_KINDS = ("image", "video", "audio", "file")
+"""Attachment types that carry a customer's file (stickers, locations, shares do not)."""
+
+
+@dataclass(frozen=True)
+class MessengerFile:
+    """A file the customer sent: Facebook keeps it under ``url`` (for some days).
+
+    Attributes:
+        kind: ``image``, ``video``, ``audio`` or ``file``.
+        url: ``payload.url`` of the attachment (https only).
+
+    """
+
+    kind: str
+    url: str
+
+
 @dataclass(frozen=True)
 class MessengerEvent:
     """A user input from Messenger that the bot should answer.
@@ -41,9 +59,12 @@ class MessengerEvent:
     Attributes:
         sender_id: Page-scoped user id (PSID).
         text: Message text, or the payload of a quick reply or postback.
-        kind: ``"text"``, ``"quick_reply"`` or ``"postback"``.
+        kind: ``"text"``, ``"quick_reply"``, ``"postback"`` or ``"attachment"``
+            (files only, ``text`` empty).
         message_id: Meta's ``mid``, if given (used to drop re-deliveries).
         page_id: Id of the page the message was sent to.
+        files: The customer's files (``message.attachments``).
+        timestamp: When Meta received the message (Unix seconds), if given.
 
     """
 
@@ -52,12 +73,14 @@ class MessengerEvent:
     kind: str
     message_id: str | None = None
     page_id: str | None = None
+    files: tuple[MessengerFile, ...] = ()
+    timestamp: float | None = None
 
 
 def parse_webhook(payload: Mapping[str, Any]) -> list[MessengerEvent]:
     """Extract the user inputs of every entry of a (batched) page webhook.
 
-    Echoes, deliveries, reads, attachments and other events are skipped.
+    Echoes, deliveries, reads, stickers and other events are skipped.
 
     Args:
         payload: The decoded webhook JSON.
@@ -103,13 +126,32 @@ def parse_messaging_event(
         quick = message.get("quick_reply")
         if isinstance(quick, dict) and isinstance(quick.get("payload"), str):
             return MessengerEvent(sender_id, quick["payload"], "quick_reply", mid, page_id)
+        files = _files(message.get("attachments"))
+        stamp = messaging.get("timestamp")
+        moment = stamp / 1000 if isinstance(stamp, (int, float)) and stamp > 0 else None
         if isinstance(message.get("text"), str):
-            return MessengerEvent(sender_id, message["text"], "text", mid, page_id)
+            return MessengerEvent(sender_id, message["text"], "text", mid, page_id, files, moment)
+        if files:
+            return MessengerEvent(sender_id, "", "attachment", mid, page_id, files, moment)
         return None
     if isinstance(postback, dict) and isinstance(postback.get("payload"), str):
         mid = _id(postback.get("mid"))
         return MessengerEvent(sender_id, postback["payload"], "postback", mid, page_id)
     return None
+
+
+def _files(value: object) -> tuple[MessengerFile, ...]:
+    """Return the files of ``message.attachments`` (a sticker, ``sticker_id``, is none)."""
+    files = []
+    for item in _dicts(value)[:10]:
+        payload = item.get("payload")
+        if item.get("type") not in ATTACHMENT_KINDS or not isinstance(payload, dict):
+            continue
+        url = payload.get("url")
+        if "sticker_id" in payload or not isinstance(url, str) or not url.startswith("https://"):
+            continue
+        files.append(MessengerFile(str(item["type"]), url[:2000]))
+    return tuple(files)
 
 
 def _dicts(value: object) -> list[dict[str, Any]]:

@@ -19,10 +19,12 @@ import httpx
 from pydantic import ValidationError
 
 from bot.escalation.schemas import (
+    AttachmentReceipt,
     CustomerMessage,
     EscalationIntake,
     FollowUpReceipt,
     IntakeReceipt,
+    MessengerAttachment,
 )
 from bot.escalation.settings import EscalationSettings
 from bot.settings import Secret
@@ -142,6 +144,26 @@ class EscalationClient:
             return FollowUpReceipt.parse_obj(response.json())
         except (ValueError, ValidationError) as error:
             raise EscalationUnavailable(f"malformed follow-up answer: {error}") from None
+
+    async def report_attachment(self, attachment: MessengerAttachment) -> AttachmentReceipt:
+        """Add a customer's Messenger file to the conversation's open escalation.
+
+        Idempotent on the service (one line per Messenger message id), so retries are safe.
+
+        Raises:
+            NoOpenEscalation: The conversation has no open escalation.
+            EscalationUnavailable: The service did not answer in time or refused.
+
+        """
+        response = await self._post("/attachments", attachment.dict())
+        if response.status_code == 409:
+            raise NoOpenEscalation(attachment.conversation_id)
+        if response.status_code != 202:
+            raise EscalationUnavailable(f"attachment answered {response.status_code}")
+        try:
+            return AttachmentReceipt.parse_obj(response.json())
+        except (ValueError, ValidationError) as error:
+            raise EscalationUnavailable(f"malformed attachment answer: {error}") from None
 
     async def signal_typing(self, conversation_id: str) -> bool:
         """Tell the agent's desk that the customer is typing (one short try; False: not sent)."""

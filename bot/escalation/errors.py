@@ -52,3 +52,27 @@ class LoginThrottled(EscalationError):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__("too many failed logins; try again later")
         self.retry_after_seconds = retry_after_seconds
+
+
+class AttachmentTooLarge(EscalationError):
+    """The customer's file is larger than the configured limit."""
+
+    status_code = 413
+
+
+class AttachmentTypeRefused(EscalationError):
+    """The customer's file is not of an accepted type (checked by its content)."""
+
+    status_code = 415
+
+
+class NoAgentForAttachment(EscalationError):
+    """The conversation has no open escalation: nobody would read the file."""
+
+    status_code = 409
+
+
+class TooManyAttachments(EscalationError):
+    """The escalation has taken as many files as it may."""
+
+    status_code = 429

@@ -19,13 +19,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     func,
     select,
 )
-from sqlalchemy.orm import column_property, declarative_base, relationship
+from sqlalchemy.orm import column_property, declarative_base, deferred, relationship
 
 from bot.crm.models.base import NAMING_CONVENTION
 
@@ -104,6 +105,38 @@ class EscalationMessage(EscalationBase):
     sent_at = Column(DateTime, nullable=False)
     agent_id = Column(ForeignKey("agents.id"), nullable=True)
     source_key = Column(String(80), nullable=True)
+
+    attachment = relationship(
+        "EscalationAttachment", uselist=False, lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class EscalationAttachment(EscalationBase):
+    """A file the customer sent with a transcript line (an image of a warning light, a PDF).
+
+    ``data`` holds an uploaded file (checked by its content, at most the
+    configured size) and is only read when an agent opens it; a Messenger
+    attachment keeps Facebook's address (``source_url``) instead.
+    """
+
+    __tablename__ = "escalation_attachments"
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    message_id = Column(
+        ForeignKey("escalation_messages.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    kind = Column(String(10), nullable=False)
+    content_type = Column(String(100), nullable=True)
+    filename = Column(String(120), nullable=True)
+    size_bytes = Column(Integer, nullable=True)
+    sha256 = Column(String(64), nullable=True)
+    source = Column(String(20), nullable=False)
+    source_url = Column(Text, nullable=True)
+    data = deferred(Column(LargeBinary, nullable=True))
+    created_at = Column(DateTime, nullable=False)
 
 
 Escalation.customer_message_count = column_property(

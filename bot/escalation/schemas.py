@@ -12,12 +12,29 @@ from bot.crm.schemas.base import Command, Schema
 Status = Literal["open", "claimed", "resolved"]
 
 
+class AttachmentInfo(Schema):
+    """A file the customer sent; the desk fetches an uploaded one with the agent's token."""
+
+    id: int
+    kind: Literal["image", "file", "video", "audio"]
+    content_type: str | None = Field(None, description="Checked by content for uploads.")
+    filename: str | None = None
+    size_bytes: int | None = None
+    source: Literal["upload", "messenger"]
+    url: str | None = Field(
+        None,
+        description="Uploads: the agent API path of the file; Messenger: Facebook's address "
+        "(expires after some days).",
+    )
+
+
 class TranscriptEntry(Schema):
-    """One message: who wrote it, what, when (UTC)."""
+    """One message: who wrote it, what, when (UTC), and the file it carries, if any."""
 
     role: Literal["customer", "bot", "agent", "system"]
     text: str
     timestamp: datetime
+    attachment: AttachmentInfo | None = None
 
 
 class CustomerInfo(Schema):
@@ -206,4 +223,25 @@ class CustomerMessage(Command):
 
     conversation_id: str = Field(..., min_length=1, max_length=255)
     text: str = Field(..., min_length=1, max_length=4000)
+    timestamp: float | None = None
+
+
+class AttachmentReceipt(Schema):
+    """What the customer's side learns about a file it sent."""
+
+    attachment_id: int
+    escalation_id: int
+    kind: str
+    filename: str | None
+    size_bytes: int | None
+    taken_over: bool = Field(description="An agent has the chat now (else it waits in the queue).")
+
+
+class MessengerAttachment(Command):
+    """An attachment a customer sent on Messenger (Facebook keeps the file)."""
+
+    conversation_id: str = Field(..., min_length=1, max_length=255)
+    kind: Literal["image", "file", "video", "audio"]
+    url: str = Field(..., min_length=8, max_length=2000, regex=r"^https://")
+    message_id: str | None = Field(None, max_length=200)
     timestamp: float | None = None

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.escalation.attachment_files import AttachmentLimits
 from bot.escalation.business_hours import (
     DEFAULT_SCHEDULE,
     DEFAULT_TIMEZONE,
@@ -23,6 +24,7 @@ from bot.escalation.holiday_calendar import (
     HolidayCalendar,
     HolidayError,
 )
+from bot.escalation.remote_files import DEFAULT_HOSTS as MESSENGER_FILE_HOSTS
 from bot.settings import (
     Secret,
     SettingsError,
@@ -58,6 +60,16 @@ class EscalationSettings:
         database_url: Where the escalation tables live (ESCALATION_DATABASE_URL;
             None: in the CRM's database). Their migrations are the
             escalation's own (:mod:`bot.escalation.db`).
+        chat_session_secret: CHAT_SESSION_SECRET, the website channel's key: a
+            widget proves its conversation with the signed session when it
+            uploads a file (None: uploads are refused with 503).
+        attachment_limits: Types and size of files customers may send
+            (CHAT_ATTACHMENT_TYPES, CHAT_ATTACHMENT_MAX_BYTES).
+        attachment_origins: Websites (origins) whose pages may upload files
+            from the widget across origins (CHAT_ATTACHMENT_ORIGINS, comma-separated).
+        messenger_file_hosts: Where the bot service may fetch customers'
+            Messenger files from (MESSENGER_ATTACHMENT_HOSTS, comma-separated;
+            ``none``: keep only Facebook's address).
 
     """
 
@@ -77,6 +89,10 @@ class EscalationSettings:
     api_url: str = "http://127.0.0.1:8000"
     api_token: Secret | None = None
     database_url: str | None = None
+    chat_session_secret: Secret | None = None
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
+    attachment_origins: tuple[str, ...] = ()
+    messenger_file_hosts: tuple[str, ...] = MESSENGER_FILE_HOSTS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EscalationSettings:
@@ -131,6 +147,14 @@ class EscalationSettings:
             ),
             api_token=secret_or_none(env.get("ESCALATION_API_TOKEN")),
             database_url=database_url(database) if database else None,
+            chat_session_secret=secret_or_none(env.get("CHAT_SESSION_SECRET")),
+            attachment_limits=AttachmentLimits.from_env(env),
+            attachment_origins=tuple(
+                origin.strip().rstrip("/")
+                for origin in (env.get("CHAT_ATTACHMENT_ORIGINS") or "").split(",")
+                if origin.strip()
+            ),
+            messenger_file_hosts=_hosts(env.get("MESSENGER_ATTACHMENT_HOSTS")),
         )
 
     def require_agent_token_secret(self) -> Secret:
@@ -166,8 +190,17 @@ class EscalationSettings:
             f"api_token={self.api_token!r}, "
             f"agent_token_secret={self.agent_token_secret!r}, "
             f"rasa_jwt_secret={self.rasa_jwt_secret!r}, "
+            f"chat_session_secret={self.chat_session_secret!r}, "
             f"tracker_store_url={'set' if self.tracker_store_url else None!r})"
         )
+
+
+def _hosts(raw: str | None) -> tuple[str, ...]:
+    if raw is None or not raw.strip():
+        return MESSENGER_FILE_HOSTS
+    if raw.strip().lower() == "none":
+        return ()
+    return tuple(host.strip().lower() for host in raw.split(",") if host.strip())
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.escalation import schemas
+from bot.escalation.attachments import attachment_info
 from bot.escalation.models import Agent, Escalation, EscalationNote
 from bot.escalation.roles import loaded_roles
 
@@ -77,7 +78,12 @@ def item(row: Escalation, position: int | None, wait: int | None) -> schemas.Esc
 def transcript(row: Escalation) -> list[schemas.TranscriptEntry]:
     """Return the transcript of an escalation in time order."""
     return [
-        schemas.TranscriptEntry(role=m.role, text=m.text, timestamp=utc_at(m.sent_at))
+        schemas.TranscriptEntry(
+            role=m.role,
+            text=m.text,
+            timestamp=utc_at(m.sent_at),
+            attachment=attachment_info(m.attachment) if m.attachment is not None else None,
+        )
         for m in sorted(row.messages, key=lambda m: (m.sent_at, m.id))
     ]
 

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field, replace
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.orm import sessionmaker
 
+from bot.chat_sessions import ChatSessionSigner
 from bot.clock import Clock, system_clock
 from bot.crm.service import CRMService
 from bot.escalation.access import AgentAccess
 from bot.escalation.agent_admin import AgentAdministration
 from bot.escalation.agents import AgentDirectory
 from bot.escalation.api import escalation_error_response, escalation_routers
+from bot.escalation.attachments import Attachments
+from bot.escalation.attachments_api import attachment_routers
 from bot.escalation.canned import CannedResponses
 from bot.escalation.canned_api import canned_router
 from bot.escalation.customer_context import CustomerRecords
@@ -26,6 +29,7 @@ from bot.escalation.errors import EscalationError
 from bot.escalation.live_chat import LiveChat
 from bot.escalation.past_conversations import PastConversations
 from bot.escalation.rasa_conversations import RasaConversations
+from bot.escalation.remote_files import RemoteFiles
 from bot.escalation.roles import Role
 from bot.escalation.service import EscalationService
 from bot.escalation.session_api import logout_router
@@ -52,6 +56,7 @@ class EscalationFeature:
     routers: list[APIRouter]
     sweeper: TrackerStoreSweeper | None
     typing: TypingSignals = field(default_factory=TypingSignals)
+    attachments: Attachments | None = None
 
     @classmethod
     def create(
@@ -61,6 +66,7 @@ class EscalationFeature:
         service_token: Secret,
         clock: Clock = system_clock,
         sessions: sessionmaker | None = None,
+        remote_files: RemoteFiles | None = None,
     ) -> EscalationFeature:
         """Build the feature.
 
@@ -71,6 +77,8 @@ class EscalationFeature:
             clock: The current time (tests inject one).
             sessions: Sessions of the escalation database; by default our
                 CRM service's (the tables share its database).
+            remote_files: Fetches customers' Messenger files; by default from
+                Facebook's CDN hosts in the settings (none: links only).
 
         Without AGENT_TOKEN_SECRET a random secret is used (logins end with the
         process) and put into :attr:`settings`; ``bot serve`` insists on a
@@ -97,6 +105,24 @@ class EscalationFeature:
         admin = AgentAdministration(sessions, clock)
         transfers = Transfers(sessions, lambda: live_chat.rasa, clock)
         typing = TypingSignals()
+        attachments = Attachments(sessions, settings.attachment_limits, clock)
+        signer = (
+            ChatSessionSigner(settings.chat_session_secret.reveal())
+            if settings.chat_session_secret
+            else None
+        )
+        if remote_files is None and settings.messenger_file_hosts:
+            remote_files = RemoteFiles(
+                settings.messenger_file_hosts, settings.attachment_limits.max_bytes
+            )
+        routers += attachment_routers(
+            attachments,
+            access,
+            signer,
+            service_token,
+            settings.attachment_origins,
+            remote_files,
+        )
         routers += [
             logout_router(admin, access),
             canned_router(
@@ -113,7 +139,9 @@ class EscalationFeature:
             if settings.tracker_store_url
             else None
         )
-        return cls(settings, service, agents, access, live_chat, routers, sweeper, typing)
+        return cls(
+            settings, service, agents, access, live_chat, routers, sweeper, typing, attachments
+        )
 
     def install(self, app: FastAPI) -> None:
         """Mount the routers and the error handler."""

@@ -15,7 +15,13 @@ from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.analytics.models import AnalyticsEvent, ConversationStat
-from bot.escalation.models import AuditEntry, Escalation, EscalationMessage, EscalationNote
+from bot.escalation.models import (
+    AuditEntry,
+    Escalation,
+    EscalationAttachment,
+    EscalationMessage,
+    EscalationNote,
+)
 from bot.feedback.models import Feedback
 from bot.privacy.erasers import (
     ERASED,
@@ -55,13 +61,16 @@ class EscalationEraser:
         return found
 
     def erase(self, subject: Subject) -> Counts:
-        """Anonymise the escalations of the subject's conversations or customer number."""
+        """Anonymise the subject's escalations (conversations or number); delete their files."""
         counts = {"escalations": 0, "transcript_lines": 0, "notes": 0}
         with self._sessions() as session, session.begin():
             for row in session.scalars(select(Escalation)).all():
                 if not _belongs(row, subject):
                     continue
                 counts["escalations"] += 1
+                session.execute(
+                    delete(EscalationAttachment).where(EscalationAttachment.escalation_id == row.id)
+                )
                 counts["transcript_lines"] += _rowcount(
                     session,
                     update(EscalationMessage)
@@ -98,6 +107,9 @@ class EscalationEraser:
                     update(AuditEntry)
                     .where(AuditEntry.escalation_id.in_(ids))
                     .values(escalation_id=None, details=None)
+                )
+                session.execute(
+                    delete(EscalationAttachment).where(EscalationAttachment.escalation_id.in_(ids))
                 )
                 session.execute(
                     delete(EscalationMessage).where(EscalationMessage.escalation_id.in_(ids))

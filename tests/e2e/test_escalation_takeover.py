@@ -11,11 +11,13 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import socketio
 
 from tests.e2e.chat import Chat, wait_for
 from tests.e2e.test_escalation import HANDED_OVER, PASSWORD, Desk
+from tests.support.images import png
 from tests.support.processes import (
     PROJECT_ROOT,
     VENV_BIN,
@@ -36,11 +38,27 @@ class Widget:
         self.sio.on("session_confirm", self.confirmed.put_nowait)
         self.sio.on("bot_uttered", self.messages.put_nowait)
         self.session_id = ""
+        self.session_token = ""
 
     async def open(self, url: str) -> None:
         await self.sio.connect(url, socketio_path="/socket.io", transports=["polling"])
         await self.sio.emit("session_request", {})
-        self.session_id = (await asyncio.wait_for(self.confirmed.get(), 10))["session_id"]
+        session = await asyncio.wait_for(self.confirmed.get(), 10)
+        self.session_id, self.session_token = session["session_id"], session["session_token"]
+
+    def upload(self, bot_service_url: str, data: bytes, content_type: str, name: str) -> Any:
+        """Send a file as the widget's paper-clip button does (signed session, no cookies)."""
+        return httpx.post(
+            f"{bot_service_url}/api/chat/attachments",
+            content=data,
+            headers={
+                "Content-Type": content_type,
+                "X-Filename": name,
+                "X-Chat-Session-Id": self.session_id,
+                "X-Chat-Session-Token": self.session_token,
+            },
+            timeout=10,
+        )
 
     async def say(self, text: str) -> None:
         await self.sio.emit("user_uttered", {"message": text})
@@ -119,6 +137,47 @@ async def test_live_takeover_round_trip_over_the_website_channel(rasa_server, cr
             desk.post, f"/api/escalations/{escalation}/resolve", {"resolution": "Rechnung erklärt"}
         )
         assert resolved.json()["status"] == "resolved"
+    finally:
+        await widget.close()
+
+
+async def test_a_photo_sent_during_the_takeover_reaches_the_agent(rasa_server, crm_server) -> None:
+    """The session Rasa's website channel signed is the one the bot service accepts."""
+    desk = Desk(crm_server)
+    widget = Widget()
+    await widget.open(rasa_server.url)
+    photo = png(64, 48, (200, 30, 30))
+    try:
+        refused = await asyncio.to_thread(
+            widget.upload, crm_server.url, photo, "image/png", "warnleuchte.png"
+        )
+        assert refused.status_code == 409  # nobody would read it yet
+
+        await widget.say("Ich möchte mit einem Mitarbeiter sprechen")
+        await widget.receive(2)
+        escalation = (
+            await asyncio.to_thread(desk.escalation_of, _Conversation(widget.session_id))
+        )["id"]
+        claimed = await asyncio.to_thread(desk.post, f"/api/escalations/{escalation}/claim")
+        assert claimed.json()["takeover_active"] is True
+        [notice] = await widget.receive()  # "Frau Keller ... hat den Chat übernommen."
+        assert notice["metadata"] == {"sender": "system"}
+
+        sent = await asyncio.to_thread(
+            widget.upload, crm_server.url, photo, "image/png", "warnleuchte.png"
+        )
+        assert sent.status_code == 201, sent.text
+        assert sent.json()["taken_over"] is True
+        detail = await asyncio.to_thread(desk.get, f"/api/escalations/{escalation}")
+        line = detail.json()["transcript"][-1]
+        assert (line["role"], line["text"]) == ("customer", "Bild gesendet: warnleuchte.png (1 KB)")
+        download = await asyncio.to_thread(desk.get, line["attachment"]["url"])
+        assert download.status_code == 200 and download.content == photo
+        assert await widget.silence(1)  # the bot says nothing about it; the agent answers
+
+        await asyncio.to_thread(
+            desk.post, f"/api/escalations/{escalation}/resolve", {"resolution": "Foto gesehen"}
+        )
     finally:
         await widget.close()
 

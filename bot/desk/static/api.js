@@ -109,6 +109,24 @@ export async function request(method, path, payload, { auth = true, signal } = {
   return body;
 }
 
+/** A customer's file (uploaded to the bot service) as a Blob, fetched with the agent's token. */
+export async function fetchFile(path) {
+  const session = loadSession();
+  if (sessionExpired(session)) throw new SessionExpired(401, "Sitzung abgelaufen");
+  let response;
+  try {
+    response = await fetch(path, {
+      headers: { Authorization: `Bearer ${session.token}` },
+      cache: "no-store",
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError(0, "Keine Verbindung zum Server.");
+  }
+  if (!response.ok) throw new ApiError(response.status, `Fehler ${response.status}`);
+  return response.blob();
+}
+
 export const api = {
   list: (status) => request("GET", `/api/escalations?status=${encodeURIComponent(status)}`),
   get: (id) => request("GET", `/api/escalations/${encodeURIComponent(id)}`),

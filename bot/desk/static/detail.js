@@ -1,6 +1,7 @@
 // One escalation on one screen: customer, reason, summary, what the bot knew and did,
 // the transcript with the reply box, notes, and the buttons to claim, hand back, resolve.
 
+import { attachmentView } from "./attachments.js";
 import { byId, el, fill, fillFacts, fillList } from "./dom.js";
 import { flagButton } from "./flag.js";
 import { renderPast } from "./past.js";
@@ -200,7 +201,8 @@ function transcriptLine(line) {
       el("time", { datetime: line.timestamp }, dateTime(line.timestamp)),
     ),
     el("span", { className: "line__text" }, line.text),
-    line.role === "customer" ? flagButton(line) : null,
+    line.attachment ? attachmentView(line.attachment) : null,
+    line.role === "customer" && !line.attachment ? flagButton(line) : null,
   );
 }
 

@@ -2,6 +2,7 @@
 
 Channels are wired the way ``rasa.core.channels.channel.register`` does it:
 ``app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/<name>")``.
+``messenger`` starts our Messenger channel against a stand-in Graph API.
 The fixtures hand out async context managers (not async fixtures) so every
 server lives in the test's own event loop.
 """
@@ -16,11 +17,22 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urljoin
 
+import httpx
 import pytest
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.facebook import MessengerInput
+from tests.bot.channels.messenger_support import (
+    APP_SECRET,
+    PAGE_TOKEN,
+    VERIFY_TOKEN,
+    Handler,
+    Messenger,
+    echo,
+)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -136,3 +148,27 @@ def send_api_recorder() -> SendApiRecorder:
 @pytest.fixture
 def wait() -> Callable[..., Awaitable[None]]:
     return wait_until
+
+
+@pytest.fixture
+def messenger(
+    serve_channel_on_loopback: Any, serve_on_loopback: Any, send_api_recorder: SendApiRecorder
+) -> Any:
+    @asynccontextmanager
+    async def start(handler: Handler = echo, **options: Any) -> AsyncIterator[Messenger]:
+        received: list[UserMessage] = []
+
+        async def on_new_message(message: UserMessage) -> None:
+            received.append(message)
+            await handler(message)
+
+        async with serve_on_loopback(send_api_recorder.app()) as graph_url:
+            options.setdefault("graph_api_url", f"{graph_url}/v18.0")
+            channel = MessengerInput(VERIFY_TOKEN, APP_SECRET, PAGE_TOKEN, **options)
+            async with (
+                serve_channel_on_loopback(channel, on_new_message) as bot_url,
+                httpx.AsyncClient(base_url=bot_url, timeout=5) as client,
+            ):
+                yield Messenger(client, channel, send_api_recorder, received)
+
+    return start

@@ -154,6 +154,7 @@ async def test_the_snapshot_has_the_queue_by_priority_and_the_open_escalation(ap
         "role": "customer",
         "text": "Ich habe eine Frage zu meiner Rechnung R-20250100",
         "timestamp": datetime.fromtimestamp(T0 + 1, timezone.utc).isoformat(),
+        "attachment": None,
     }
     assert body["agent"]["username"] == "keller" and body["missing"] is False
 

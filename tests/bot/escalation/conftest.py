@@ -57,6 +57,7 @@ def settings(schedule: str = "always", **overrides: Any) -> EscalationSettings:
         "rasa_jwt_secret": Secret(RASA_JWT_SECRET),
         "business_hours": BusinessHours.parse(schedule),
         "rasa_url": "http://rasa.test",
+        "messenger_file_hosts": (),  # tests never fetch from Facebook
     }
     values.update(overrides)
     return EscalationSettings(**values)

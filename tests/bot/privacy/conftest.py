@@ -45,6 +45,7 @@ from bot.training.inbox import Sighting, TrainingInbox
 from bot.training.schemas import Reason
 from tests.bot.crm.conftest import seed_small
 from tests.bot.escalation.conftest import SERVICE_TOKEN, Clock, settings
+from tests.support.images import png
 from tests.support.postgres import postgres_server
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc).timestamp()
@@ -174,6 +175,8 @@ def build_world(crm_engine: Engine, tracker: Engine) -> World:
             ids[sender], agent, "Guten Tag, hier ist Frau Keller."
         )
         escalations.service.add_note(ids[sender], agent, f"Kunde {number} ruft wegen Rechnung an")
+        assert escalations.attachments is not None
+        escalations.attachments.store_upload(sender, png(), "image/png", f"{number}.png")
     for sender, number in ((JULIA_WEB, JULIA), (JULIA_MESSENGER, JULIA), (ANNA_WEB, ANNA)):
         crm.record_interaction(
             number,

@@ -6,7 +6,13 @@ from sqlalchemy import func, select
 
 from bot.analytics.models import AnalyticsEvent, ConversationStat
 from bot.crm.models import Case, Customer, Interaction, Invoice, Vehicle
-from bot.escalation.models import AuditEntry, Escalation, EscalationMessage, EscalationNote
+from bot.escalation.models import (
+    AuditEntry,
+    Escalation,
+    EscalationAttachment,
+    EscalationMessage,
+    EscalationNote,
+)
 from bot.escalation.tracker_sweeper import EVENTS
 from bot.feedback.models import Feedback
 from bot.privacy.erasers import ERASED
@@ -98,6 +104,8 @@ def test_erasure_removes_the_customer_from_every_store_and_leaves_another_alone(
     assert lines and {line.text for line in lines} == {ERASED}
     notes = rows(world, select(EscalationNote).where(EscalationNote.escalation_id == escalation.id))
     assert notes and {note.text for note in notes} == {ERASED}
+    files = select(EscalationAttachment.escalation_id)
+    assert rows(world, files) == [world.escalation_ids[ANNA_WEB]]  # Julia's photo is gone
     assert world.escalations.service.get_escalation(escalation.id).customer.verified is False
 
     # feedback: scores kept, comment and identity gone

@@ -5,7 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.analytics.models import AnalyticsEvent, ConversationStat
-from bot.escalation.models import AuditEntry, Escalation, EscalationMessage, EscalationNote
+from bot.escalation.models import (
+    AuditEntry,
+    Escalation,
+    EscalationAttachment,
+    EscalationMessage,
+    EscalationNote,
+)
 from bot.escalation.tracker_sweeper import EVENTS
 from bot.feedback.models import Feedback
 from bot.training.models import InboxItem, InboxSighting
@@ -62,7 +68,7 @@ def test_conversations_expire_after_90_days_and_escalations_after_2_years(world)
     report = world.privacy.retention()
     assert report["stores"]["escalations"] == {"escalations": 2}
     assert count(world, Escalation) == count(world, EscalationMessage) == 0
-    assert count(world, EscalationNote) == 0
+    assert count(world, EscalationNote) == count(world, EscalationAttachment) == 0
     with world.crm.session_factory() as session:
         entries = session.scalars(select(AuditEntry)).all()
     assert all(entry.escalation_id is None for entry in entries)

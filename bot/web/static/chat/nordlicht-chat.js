@@ -17,12 +17,20 @@
   const MAX_HISTORY = 200; // messages kept for re-rendering after a reload
   const MAX_TEXT = 4000; // characters of one message that are shown
   const TYPING_TIMEOUT_MS = 20000;
+  // Files for the agent: the bot service checks them again (by content); these only save a
+  // pointless upload. GET <uploadUrl>/limits tells the configured values.
+  const UPLOAD_DEFAULTS = {
+    max_bytes: 5 * 1024 * 1024,
+    types: ["image/jpeg", "image/png", "application/pdf"],
+    text: "JPEG, PNG, PDF bis 5 MB",
+  };
   const DEFAULTS = {
     rasaUrl: "", // origin of the Rasa server, e.g. "https://chat.example.com"
     socketPath: "/socket.io", // socket.io path of the Rasa server
     title: "Nordlicht Kundenservice",
     customerToken: "", // signed customer token of a logged-in customer
     storage: "session", // "session" (this tab) or "local" (all tabs, survives restarts)
+    uploadUrl: new URL("/api/chat/attachments", ASSETS).href, // the bot service's file upload
   };
   const TEXT = {
     launcher: "Fragen? Chatten Sie mit uns",
@@ -47,6 +55,15 @@
     newWindow: " (öffnet in neuem Fenster)",
     image: "Bild",
     sessionExpired: "Ihre vorige Sitzung ist abgelaufen. Wir beginnen ein neues Gespräch.",
+    attach: "Bild oder PDF anhängen",
+    uploading: "Datei wird gesendet …",
+    fileSent: "Datei gesendet: ",
+    fileWaiting: "Ihre Datei liegt jetzt bei Ihrer Anfrage. Unser Team sieht sie sich an, sobald es Ihre Anfrage bearbeitet.",
+    fileTooLarge: "Diese Datei ist zu groß. Möglich sind: ",
+    fileWrongType: "Diese Datei kann ich nicht annehmen. Möglich sind: ",
+    fileNoAgent: "Bilder und Dateien kann ich selbst leider nicht ansehen. Schreiben Sie „Mitarbeiter“, dann verbinde ich Sie mit unserem Team – dem können Sie die Datei dann senden.",
+    fileTooMany: "Zu dieser Anfrage liegen schon so viele Dateien vor, dass ich keine weitere annehmen kann. Beschreiben Sie den Rest bitte in Worten.",
+    fileFailed: "Die Datei konnte leider nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal.",
   };
   const TIME = new Intl.DateTimeFormat("de-DE", { hour: "2-digit", minute: "2-digit" });
   const DAY_TIME = new Intl.DateTimeFormat("de-DE", {
@@ -281,7 +298,17 @@
       placeholder: TEXT.placeholder, enterkeyhint: "send",
     });
     const sendButton = el("button", "nlc-send", TEXT.send, { type: "submit" });
-    form.append(el("label", "nlc-sr-only", TEXT.input, { for: "nlc-input" }), input, sendButton);
+    const uploadUrl = safeHttpUrl(config.uploadUrl);
+    const fileInput = el("input", "nlc-sr-only", undefined, {
+      type: "file", accept: UPLOAD_DEFAULTS.types.join(","), tabindex: "-1", "aria-hidden": "true",
+    });
+    const attachButton = el("button", "nlc-attach", undefined, {
+      type: "button", "aria-label": TEXT.attach, title: TEXT.attach,
+    });
+    attachButton.append(el("span", "nlc-attach__icon", undefined, { "aria-hidden": "true" }));
+    form.append(el("label", "nlc-sr-only", TEXT.input, { for: "nlc-input" }), input);
+    if (uploadUrl) form.append(attachButton, fileInput); // after the input: Shift+Tab reaches the log
+    form.append(sendButton);
 
     panel.append(header, intro, log, typing, offline, form);
     root.append(panel, launcher);
@@ -364,18 +391,98 @@
       if (visible) typingTimer = setTimeout(() => setTyping(false), TYPING_TIMEOUT_MS);
     }
 
+    function connectionText() {
+      return { idle: "", connecting: TEXT.connecting, online: TEXT.online, offline: TEXT.offline }[connection];
+    }
+
     function setConnection(next) {
       connection = next;
       root.dataset.connection = next;
-      status.textContent = { idle: "", connecting: TEXT.connecting, online: TEXT.online, offline: TEXT.offline }[next];
+      status.textContent = connectionText();
       offline.hidden = next !== "offline";
       sendButton.disabled = next !== "online";
+      attachButton.disabled = next !== "online" || uploading;
       if (next !== "online") setTyping(false);
     }
 
     function setUnread(unread) {
       badge.hidden = !unread;
       launcher.setAttribute("aria-label", unread ? TEXT.launcherUnread : TEXT.launcher);
+    }
+
+    // ---- files for the agent: POSTed to the bot service with the signed chat session
+    let uploading = false;
+    let uploadLimits = null;
+
+    function fetchLimits() {
+      if (!uploadLimits) {
+        uploadLimits = fetch(uploadUrl + "/limits", { credentials: "omit" })
+          .then((response) => (response.ok ? response.json() : UPLOAD_DEFAULTS))
+          .catch(() => UPLOAD_DEFAULTS);
+      }
+      return uploadLimits;
+    }
+
+    function sizeText(bytes) {
+      return bytes < 1024 * 1024
+        ? Math.max(1, Math.round(bytes / 1024)) + " KB"
+        : (bytes / (1024 * 1024)).toFixed(1).replace(".", ",") + " MB";
+    }
+
+    function notice(message) {
+      addEntry({ from: "system", text: message, ts: Date.now() });
+    }
+
+    function setUploading(busy) {
+      uploading = busy;
+      attachButton.disabled = busy || connection !== "online";
+      attachButton.setAttribute("aria-busy", String(busy));
+      status.textContent = busy ? TEXT.uploading : connectionText();
+    }
+
+    function uploadFile(file) {
+      if (!file || connection !== "online" || !state.session || uploading) return;
+      setUploading(true);
+      fetchLimits().then((limits) => {
+        if (file.size > limits.max_bytes) return { status: 413, limits: limits.text };
+        if (file.type && limits.types.indexOf(file.type) < 0) return { status: 415, limits: limits.text };
+        return fetch(uploadUrl, {
+          method: "POST",
+          body: file,
+          credentials: "omit",
+          headers: {
+            "Content-Type": file.type || "application/octet-stream",
+            "X-Filename": encodeURIComponent(file.name.slice(0, 200)),
+            "X-Chat-Session-Id": state.session.session_id,
+            "X-Chat-Session-Token": state.session.session_token,
+          },
+        }).then((response) => response.json().catch(() => ({})).then((body) => ({
+          status: response.status, receipt: body, limits: body.limits || limits.text,
+        })));
+      }).catch(() => ({ status: 0 })).then((result) => {
+        setUploading(false);
+        if (result.status === 201) {
+          const receipt = result.receipt;
+          closeReplies();
+          addEntry({
+            from: "user",
+            text: TEXT.fileSent + text(receipt.filename || file.name) + " (" + sizeText(file.size) + ")",
+            ts: Date.now(),
+          });
+          if (!receipt.taken_over) notice(TEXT.fileWaiting);
+        } else if (result.status === 413) {
+          notice(TEXT.fileTooLarge + result.limits);
+        } else if (result.status === 415) {
+          notice(TEXT.fileWrongType + result.limits);
+        } else if (result.status === 429) {
+          notice(TEXT.fileTooMany);
+        } else if (result.status === 409) {
+          notice(TEXT.fileNoAgent);
+        } else {
+          notice(TEXT.fileFailed);
+        }
+        input.focus();
+      });
     }
 
     // ---- talking to Rasa
@@ -512,6 +619,15 @@
     startOverButton.addEventListener("click", startOver);
     panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") close();
+    });
+    attachButton.addEventListener("click", () => {
+      fetchLimits().then((limits) => (fileInput.accept = limits.types.join(",")));
+      fileInput.click();
+    });
+    fileInput.addEventListener("change", () => {
+      const file = fileInput.files && fileInput.files[0];
+      fileInput.value = ""; // the same file may be chosen again
+      uploadFile(file);
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
