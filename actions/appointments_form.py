@@ -20,31 +20,27 @@ from rasa_sdk.types import DomainDict
 
 from actions import appointments_slots as form
 from actions import slots
-from actions.journey_support import crm_call
+from actions.journey_support import crm_call, send
 from actions.services import UsesServices
+from bot.appointments import answers
 from bot.appointments.dates import When, parse_when, when_from_text, with_day_kept
-from bot.appointments.journey import changeable, mentions_appointment_number, postal_code_in
+from bot.appointments.journey import changeable, mentions_appointment_number
 from bot.appointments.offers import (
     canonical_service,
     match_appointment,
-    match_workshops,
     moment_from_key,
-    same_day_window,
     search_start,
-    slot_at,
-    slot_key,
 )
 from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 from bot.dialogue import responses
 from bot.dialogue.form_policy import corrects, yes_or_no
-from bot.formatting import format_date, format_time
 from bot.vehicles import NO_VEHICLE, match_vehicle
 
 logger = logging.getLogger(__name__)
 
-USUAL = "@usual"
-OTHER = "@other"
+USUAL = answers.USUAL
+OTHER = answers.OTHER
 
 
 class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
@@ -192,46 +188,33 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
     ) -> dict[str, Any]:
         """Resolve the usual workshop, a workshop name, a city or a postal code to a code."""
         text = str(value).strip()
-        if text == OTHER:
+        kind = answers.workshop_answer(text)
+        crm = self.services.crm
+        if kind is answers.WorkshopAnswer.OTHER:
             return {form.WORKSHOP: None}
-        if text == USUAL:
+        if kind is answers.WorkshopAnswer.USUAL:
             usual = (await self._profile(tracker)).preferred_workshop
             return await self._workshop_chosen(tracker, usual.code if usual else None)
-        crm = self.services.crm
-        if postal_code_in(text):
+        if kind is answers.WorkshopAnswer.POSTAL_CODE:
             nearest = await crm_call(crm.find_workshops(postal_code=text, limit=1))
             if nearest:
                 return await self._workshop_chosen(tracker, nearest[0].code)
-            dispatcher.utter_message(response="utter_appointment_workshop_not_found", place=text)
-            return {form.WORKSHOP: None}
-        found = match_workshops(text, await crm_call(crm.find_workshops()))
-        if len(found) == 1:
-            return await self._workshop_chosen(tracker, found[0].code)
-        if found:
-            dispatcher.utter_message(
-                response="utter_appointment_choose_workshop",
-                buttons=[{"title": w.name, "payload": w.name} for w in found[:5]],
-            )
-            return {form.WORKSHOP: None}
-        dispatcher.utter_message(response="utter_appointment_workshop_not_found", place=text)
-        return {form.WORKSHOP: None}
+            return _decided(dispatcher, answers.workshop_not_found(text))
+        found = answers.workshop_by_name(text, await crm_call(crm.find_workshops()))
+        if isinstance(found, str):
+            return await self._workshop_chosen(tracker, found)
+        return _decided(dispatcher, found)
 
     async def _workshop_chosen(self, tracker: Tracker, code: str | None) -> dict[str, Any]:
-        """Set the workshop; an exact wished time that is free there is taken at once.
-
-        Another workshop has another calendar: a time chosen before does not hold.
-        """
-        values: dict[str, Any] = {form.WORKSHOP: code}
-        if code is None or code == tracker.get_slot(form.WORKSHOP):
-            return values
-        values.update({form.START: None, form.CONFIRMED: None})
-        wish = when_from_text(tracker.get_slot(form.PREFERENCE))
-        moment = wish.exact if wish else None
-        if moment is not None:
-            free = await crm_call(self.services.crm.free_slots(code, moment.date(), days=1))
-            if slot_at(free, moment) is not None:
-                values.update({form.START: slot_key(moment), form.PREFERENCE: None})
-        return values
+        """Set the workshop; an exact wished time that is free there is taken at once."""
+        change = answers.workshop_chosen(
+            code, tracker.get_slot(form.WORKSHOP), tracker.get_slot(form.PREFERENCE)
+        )
+        if code is None or change.check_at is None:
+            return change.values
+        moment = change.check_at
+        free = await crm_call(self.services.crm.free_slots(code, moment.date(), days=1))
+        return answers.wished_time_at(change, free)
 
     async def validate_appointment_vehicle(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -251,34 +234,17 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
     ) -> dict[str, Any]:
         """Take an exact free slot; otherwise remember the wish to offer fitting slots."""
         today = self.services.today()
-        exact = moment_from_key(str(value))
-        when = (
-            When(first_day=exact.date(), last_day=exact.date(), at=exact.time())
-            if exact
-            else when_from_text(str(value)) or parse_when(str(value), today)
-        )
+        when = answers.start_wish(str(value), today)
         if when.empty:
-            dispatcher.utter_message(response="utter_appointment_invalid_time")
-            return {form.START: None}
+            return _decided(dispatcher, answers.unreadable_start())
         workshop = tracker.get_slot(form.WORKSHOP)
         moment = when.exact
         if workshop is None or moment is None:
-            return {form.START: None, form.PREFERENCE: when.to_text(), form.CONFIRMED: None}
+            return _decided(dispatcher, answers.start_as_wish(when))
         free = await crm_call(
             self.services.crm.free_slots(workshop, search_start(when, today), days=1)
         )
-        if slot_at(free, moment) is not None:
-            return {form.START: slot_key(moment), form.PREFERENCE: None}
-        dispatcher.utter_message(
-            response="utter_appointment_slot_taken",
-            date=format_date(moment),
-            time=format_time(moment),
-        )
-        return {
-            form.START: None,
-            form.PREFERENCE: same_day_window(moment).to_text(),
-            form.CONFIRMED: None,
-        }
+        return _decided(dispatcher, answers.start_at(moment, free))
 
     def validate_appointment_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -348,3 +314,10 @@ def _with_current_day(when: When, tracker: Tracker) -> When:
         moment_from_key(tracker.get_slot(form.START)),
         when_from_text(tracker.get_slot(form.PREFERENCE)),
     )
+
+
+def _decided(dispatcher: CollectingDispatcher, decision: answers.Decision) -> dict[str, Any]:
+    """Send the decision's reply (if any) and return its slot values."""
+    if decision.reply is not None:
+        send(dispatcher, [decision.reply])
+    return decision.values
