@@ -112,6 +112,7 @@ def crm_server(
         RASA_TRACKER_STORE_URL=f"sqlite:///{rasa_address['tracker_db']}",
         ESCALATION_BUSINESS_HOURS="always",
         ESCALATION_SWEEP_SECONDS="0.5",
+        ANALYTICS_INTERVAL_SECONDS="2",
     )
     server.start()
     yield server

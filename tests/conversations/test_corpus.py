@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conversations.corpus import Conversation, Outcome, load_corpus, run_conversation
 from tests.conversations.customers import CustomerPicker
+from tests.e2e.chat import wait_for
+from tests.support.agents import agent_token, create_agent
 from tests.support.processes import PROJECT_ROOT
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
@@ -25,6 +29,7 @@ pytestmark = [pytest.mark.model, pytest.mark.e2e]
 CORPUS = load_corpus()
 REPORT = PROJECT_ROOT / "var" / "conversations" / "report.md"
 _outcomes: list[Outcome] = []
+_analytics: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +37,7 @@ def picker(crm_server) -> Iterator[CustomerPicker]:
     picker = CustomerPicker(crm_server.database)
     yield picker
     picker.close()
-    write_report(_outcomes, REPORT, inbox_summary(crm_server.database))
+    write_report(_outcomes, REPORT, [*_analytics, *inbox_summary(crm_server.database)])
 
 
 def inbox_summary(database: Path) -> list[str]:
@@ -150,3 +155,45 @@ def test_the_inbox_keeps_only_masked_texts_of_the_corpus(crm_server) -> None:
     assert texts, "the corpus put nothing into the inbox: is the collector running?"
     leaks = {found for text in [*texts, *turns] for found in leaks_in(text)}
     assert leaks == set()
+
+
+def test_the_analytics_count_every_corpus_conversation(crm_server) -> None:
+    """Runs after the corpus: the operators' figures (GET /api/analytics/summary) include it."""
+    create_agent(crm_server, "corpus-lead", "Auswertung-2026", "Frau Leitung", "lead")
+    headers = {
+        "Authorization": f"Bearer {agent_token(crm_server, 'corpus-lead', 'Auswertung-2026')}"
+    }
+    today = date.today()
+    period = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
+
+    def summary() -> dict:
+        response = httpx.get(
+            f"{crm_server.url}/api/analytics/summary", params=period, headers=headers, timeout=10
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    assert wait_for(lambda: summary()["conversations"] >= len(_outcomes), 30), summary()
+    figures = summary()
+    _analytics.extend(analytics_lines(figures))
+    assert figures["escalated"] >= sum(o.conversation.journey == "request_human" for o in _outcomes)
+
+
+def analytics_lines(figures: dict) -> list[str]:
+    """Markdown lines: the analytics page's figures over the corpus (and anything else that ran)."""
+    keys = (
+        "conversations", "contained", "containment_rate", "escalated", "escalation_rate",
+        "fallback_rate", "csat_average", "csat_count", "median_wait_seconds",
+        "median_handle_seconds",
+    )  # fmt: skip
+    lines = ["", "## The analytics of this run (GET /api/analytics/summary)", ""]
+    lines += ["| figure | value |", "| --- | ---: |"]
+    lines += [f"| {key} | {figures.get(key)} |" for key in keys]
+    lines += ["", "| escalations by reason | n |", "| --- | ---: |"]
+    lines += [f"| {r} | {n} |" for r, n in sorted(figures.get("escalations_by_reason", {}).items())]
+    lines += ["", "| journey | started | completed |", "| --- | ---: | ---: |"]
+    lines += [
+        f"| {intent} | {counts['started']} | {counts['completed']} |"
+        for intent, counts in sorted(figures.get("journeys", {}).items())
+    ]
+    return lines
