@@ -3,8 +3,7 @@
 Customers type without umlauts, without capitals, without punctuation and
 with typos. Rasa reads training data as it is, so the variants are generated
 once, from ``data/nlu/*.yml`` only (never from the test set), with a fixed
-seed, into ``data/nlu/augmented_variants.yml``: one variant per example (two for
-examples of up to six words), in
+seed, into ``data/nlu/augmented_variants.yml``: two variants per example, in
 lower case, umlauts written out (``ä`` -> ``ae``), punctuation removed and
 keyboard-neighbour typos (``bot.nlu.perturb``). Entity annotations
 (``[Köln](city)``) are copied verbatim, so entity values and synonyms stay as
@@ -30,10 +29,10 @@ import yaml
 from bot.nlu.perturb import PUNCTUATION, drop_umlauts, keyboard_typos
 
 AUGMENT_SEED = 4711  # not the seed of the perturbed test set (2026)
-SHORT_EXAMPLE_WORDS = 6
-"""Examples this short get a second variant: one typo in three words is a third of the
-message (``make nlu-eval``: the short dialect messages of tests/nlu/voices.yml lost most
-under typos)."""
+VARIANT_STREAMS = ("", "second:")
+"""One random stream per variant of an example (seed, this, the text). First only short
+examples got the second one (a typo in three words is a third of the message); two for
+every example lifted the perturbed copies of both test sets (README "Measured")."""
 DATA_DIR = Path("data/nlu")
 OUTPUT_NAME = "augmented_variants.yml"
 # An entity annotation: [text](entity), [text]{"entity": ...} or [text][{...}, {...}]
@@ -45,8 +44,8 @@ HEADER = """\
 # GENERATED FILE - do not edit. Regenerate with `make nlu-augment`
 # (python -m bot.nlu.augment) after changing the training data in data/nlu/.
 #
-# One noisy variant of every training example of data/nlu/*.yml and
-# data/nlu/inbox/*.yml, two of short ones (never of the test set): lower case,
+# Two noisy variants of every training example of data/nlu/*.yml and
+# data/nlu/inbox/*.yml (never of the test set): lower case,
 # umlauts written out (ae, oe, ue, ss), no punctuation,
 # typos by QWERTZ keyboard neighbourhood (bot/nlu/perturb.py), seed {seed}.
 # Entity annotations are copied verbatim. Variants equal to an example that
@@ -92,7 +91,7 @@ def read_examples(files: Iterable[Path]) -> dict[str, list[str]]:
 
 
 def build_variants(examples: Mapping[str, list[str]], seed: int) -> dict[str, list[str]]:
-    """Return new noisy variants per example (two for short ones), per intent, deterministically.
+    """Return new noisy variants (two per example) per intent, deterministically.
 
     Each example gets its own random stream (seeded by ``seed`` and the text),
     so adding an example never changes the variants of the others.
@@ -102,11 +101,8 @@ def build_variants(examples: Mapping[str, list[str]], seed: int) -> dict[str, li
     for intent in sorted(examples):
         seen: set[str] = set()
         for text in examples[intent]:
-            streams = [f"{seed}:{text}"]
-            if len(ANNOTATION.sub("x", text).split()) <= SHORT_EXAMPLE_WORDS:
-                streams.append(f"{seed}:second:{text}")
-            for stream in streams:
-                variant = noisy_variant(text, random.Random(stream))
+            for stream in VARIANT_STREAMS:
+                variant = noisy_variant(text, random.Random(f"{seed}:{stream}{text}"))
                 if variant and variant not in existing and variant not in seen:
                     seen.add(variant)
                     variants.setdefault(intent, []).append(variant)

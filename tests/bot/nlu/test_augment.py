@@ -59,16 +59,17 @@ def test_annotations_keep_their_entities_in_rasa(tmp_path: Path) -> None:
     entities = sorted(
         (e["entity"], e["value"]) for m in data.intent_examples for e in m.get("entities", [])
     )
-    # both examples have at most six words: two noisy variants each
+    # two noisy variants of each example
     assert entities == [("city", "Muenchen")] * 2 + [("vehicle_model", "Fjord")] * 2
     assert {m.get("intent") for m in data.intent_examples} == {"order_status"}
 
 
-def test_only_short_examples_get_a_second_variant() -> None:
+def test_long_and_short_examples_get_two_variants_each() -> None:
     long = "Ich habe im Sommer einen Fjord bestellt und warte immer noch darauf"
     short = "Wie ist der Lieferstatus meiner Bestellung?"
     variants = build_variants({"order_status": [long, short]}, AUGMENT_SEED)
-    assert len(variants["order_status"]) == 3
+    assert len(variants["order_status"]) == 4
+    assert len(set(variants["order_status"])) == 4
 
 
 def test_variants_equal_to_an_existing_example_are_left_out() -> None:

@@ -94,6 +94,11 @@ def test_normalise_lowers_and_folds_umlauts_and_sharp_s() -> None:
     assert normalise("Überführung Straße ÄÖÜ") == "uberfuhrung strasse aou"
 
 
+def test_normalise_folds_written_out_umlauts_like_the_umlauts() -> None:
+    assert normalise("Läuft") == normalise("laeuft") == normalise("lauft") == "lauft"
+    assert normalise("UEBERFUEHRUNG Höhe") == normalise("Überführung hoehe")
+
+
 def test_ngram_rows_have_unit_length_and_ignore_umlauts_and_case() -> None:
     block = NgramBlock.learn(["Überführung zur Werkstatt", "Rechnung prüfen"], "char_wb", [2, 4], 1)
 
@@ -190,6 +195,21 @@ def test_fewer_than_two_intents_leave_it_untrained_and_quiet(
     assert loaded.model is None
 
 
+def test_char_weight_lengthens_the_character_block_and_is_stored(
+    storage: LocalModelStorage,
+) -> None:
+    classifier, config, resource = trained(storage, char_weight=1.5)
+    assert classifier.model is not None
+    words = len(classifier.model.words.vocabulary)
+
+    [row] = classifier.model.features([Message(data={TEXT: "Rechnung zu hoch"})]).toarray()
+    loaded = LinearIntentClassifier.load(config, storage, resource, context())
+
+    assert np.linalg.norm(row[:words]) == pytest.approx(1.0)
+    assert np.linalg.norm(row[words:]) == pytest.approx(1.5)
+    assert loaded.model is not None and loaded.model.char_weight == 1.5
+
+
 def test_a_message_without_text_gets_no_intent(storage: LocalModelStorage) -> None:
     classifier, _, _ = trained(storage)
 
@@ -203,6 +223,7 @@ def test_a_message_without_text_gets_no_intent(storage: LocalModelStorage) -> No
     [
         ("dense_weight", -1),
         ("dense_weight", "viel"),
+        ("char_weight", -0.5),
         ("C", 0),
         ("C", True),
         ("word_ngrams", [2, 1]),
