@@ -161,6 +161,66 @@ async def test_an_agent_message_reaches_the_customer_on_the_other_server(
         await client.eio.disconnect(abort=True)
 
 
+SOAK_SCRIPT = (
+    "Wo ist meine Bestellung?",
+    "K-100001",
+    "80331",
+    "Ich habe eine Frage zu meiner Rechnung",
+    "Ich möchte einen Werkstatttermin vereinbaren",
+    "abbrechen",
+)
+SOAK_USERS = 5
+SOAK_SECONDS = 60.0
+SOAK_GROWTH_BOUND_MIB = 64.0
+"""The bound of ``make soak`` (10 minutes, reports/soak.md); here one minute in every CI run."""
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def soak_user(url: str, stop_at: float, errors: list[str]) -> int:
+    """One customer after another, each through the script; return the turns answered."""
+    turns = 0
+    loop = asyncio.get_running_loop()
+    async with httpx.AsyncClient(timeout=30, headers=REST_AUTH) as client:
+        while loop.time() < stop_at:
+            sender = f"soak-{uuid.uuid4().hex[:10]}"
+            for message in SOAK_SCRIPT:
+                response = await client.post(
+                    f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+                )
+                try:
+                    answer = " ".join(m.get("text") or "" for m in response.json() or [])
+                except ValueError:
+                    answer = ""
+                if response.status_code != 200 or not answer or "antwortet gerade nicht" in answer:
+                    errors.append(f"{message!r}: {response.status_code} {answer[:80]!r}")
+                turns += 1
+    return turns
+
+
+async def soak(url: str, seconds: float) -> tuple[int, list[str]]:
+    errors: list[str] = []
+    stop_at = asyncio.get_running_loop().time() + seconds
+    counts = await asyncio.gather(*(soak_user(url, stop_at, errors) for _ in range(SOAK_USERS)))
+    return sum(counts), errors
+
+
+def test_a_minute_of_steady_load_gives_no_error_and_no_memory_growth(cluster: Cluster) -> None:
+    """A short soak (``make soak`` runs ten minutes): every turn answered, memory bounded."""
+    asyncio.run(soak(cluster.url, 10.0))  # warm-up: caches, connection pools
+    before = {name: rss_mib(s.process.pid) for name, s in cluster.processes().items()}
+    turns, errors = asyncio.run(soak(cluster.url, SOAK_SECONDS))
+    after = {name: rss_mib(s.process.pid) for name, s in cluster.processes().items()}
+    assert turns > 0 and errors == [], errors[:5]
+    growth = {name: after[name] - before[name] for name in before}
+    assert all(g <= SOAK_GROWTH_BOUND_MIB for g in growth.values()), growth
+
+
 def test_a_killed_server_loses_no_acknowledged_turn_and_the_other_goes_on(
     cluster: Cluster,
 ) -> None:
