@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.history import log_topic
+from actions.loop_breaker import Before, break_loops
 from actions.services import UsesServices
 from actions.turn_errors import TurnGuard
 from bot.crm.errors import CRMError
@@ -87,12 +88,13 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         if POLICY.wants_to_stop(slots.turn(tracker)):
             dispatcher.utter_message(response=POLICY.stop_response)
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+        before = Before.validation(dispatcher, tracker, VERIFICATION_FORM)
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
         number = tracker.get_slot(slots.CUSTOMER_NUMBER)
         postal_code = tracker.get_slot(slots.POSTAL_CODE)
         if number and postal_code:
             events += await self._check(dispatcher, tracker, number, postal_code, current)
-        return events
+        return break_loops(dispatcher, before, events, (slots.CUSTOMER_NUMBER, slots.POSTAL_CODE))
 
     # --- extraction: entities first, the text when the form asked -------------
 
