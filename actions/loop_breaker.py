@@ -84,6 +84,8 @@ def break_loops(
     before: Before,
     events: list[EventType],
     form_slots: Iterable[str],
+    *,
+    counts_of_its_own: Iterable[str] = (),
 ) -> list[EventType]:
     """Count a missed answer; rephrase after two in a row, hand over after three.
 
@@ -92,6 +94,9 @@ def break_loops(
         before: The conversation before the validation ran.
         events: The validation's events for this answer.
         form_slots: The form's slots (all cleared on a handoff).
+        counts_of_its_own: Slots the form counts failures in with a limit
+            of its own (the verification's attempts): a change there is
+            progress, the form's own rule decides.
 
     Returns:
         The events, with the loop's count (or the handoff) added.
@@ -109,7 +114,8 @@ def break_loops(
         # answer (a fallback, a wish to leave); a slot event would stop that.
         return events
     form_slots = tuple(form_slots)
-    moved_on = progressed(before.values, changes, [*form_slots, slots.REQUESTED_SLOT])
+    watched = [*form_slots, *counts_of_its_own, slots.REQUESTED_SLOT]
+    moved_on = progressed(before.values, changes, watched)
     previous = before.values.get(DIALOGUE_LOOP)
     loop = after_answer(previous, before.values.get(slots.REQUESTED_SLOT), moved_on=moved_on)
     if loop is None:
