@@ -109,7 +109,10 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if form.asked(tracker) == form.WORKSHOP:
             if place:
                 return {form.WORKSHOP: place}
-            usual = yes_or_no(slots.turn(tracker))
+            turn = slots.turn(tracker)
+            if corrects(turn, ("service_type",)):
+                return {}  # "ach nein, doch lieber die Inspektion": the service changes
+            usual = yes_or_no(turn)
             if usual is not None:
                 return {form.WORKSHOP: USUAL if usual else OTHER}
             if form.is_answer(tracker) or intent is None:

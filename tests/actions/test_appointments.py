@@ -162,6 +162,21 @@ async def test_no_to_the_usual_workshop_asks_for_a_place(services, domain) -> No
     assert responses(ask) == ["utter_ask_appointment_workshop_place"]
 
 
+async def test_a_service_named_at_the_usual_workshop_question_corrects_the_service(
+    services, domain
+) -> None:
+    message = user("ach nein, doch lieber die Inspektion", "deny", [("service_type", "inspection")])
+    values, _ = await validate(
+        services,
+        domain,
+        message,
+        asked="appointment_workshop",
+        values={"appointment_service": "oil_change"},
+    )
+    assert values["appointment_service"] == "inspection"
+    assert "appointment_workshop" not in values  # the "nein" is not about the workshop
+
+
 async def test_an_exact_free_time_is_taken(services, domain) -> None:
     values, dispatcher = await validate(
         services,
