@@ -25,6 +25,7 @@ from bot.dialogue.loop_breaker import (
     LOOP_REASON,
     Step,
     after_answer,
+    after_question_in_between,
     counts_as_answer,
     progressed,
 )
@@ -102,23 +103,25 @@ def break_loops(
         The events, with the loop's count (or the handoff) added.
 
     """
-    if not before.answered:
-        return events  # the form asks again after a question in between
-    changes = [
-        (str(event.get("name")), event.get("value"))
-        for event in events
-        if event.get("event") == "slot"
-    ]
-    if before.right_after_message and all(name == slots.REQUESTED_SLOT for name, _ in changes):
-        # Nothing read from the message: Rasa rejects the form and the rules
-        # answer (a fallback, a wish to leave); a slot event would stop that.
-        return events
-    form_slots = tuple(form_slots)
-    watched = [*form_slots, *counts_of_its_own, slots.REQUESTED_SLOT]
-    moved_on = progressed(before.values, changes, watched)
     previous = before.values.get(DIALOGUE_LOOP)
-    loop = after_answer(previous, before.values.get(slots.REQUESTED_SLOT), moved_on=moved_on)
-    if loop is None:
+    asked = before.values.get(slots.REQUESTED_SLOT)
+    if not before.answered:  # the form asks again after a question in between
+        loop = after_question_in_between(previous, asked)
+    else:
+        changes = [
+            (str(event.get("name")), event.get("value"))
+            for event in events
+            if event.get("event") == "slot"
+        ]
+        nothing_read = all(name == slots.REQUESTED_SLOT for name, _ in changes)
+        if asked is not None and before.right_after_message and nothing_read:
+            # Nothing read from the answer: Rasa rejects the form and the rules
+            # answer (a fallback, a wish to leave); a slot event would stop that.
+            return events
+        watched = [*form_slots, *counts_of_its_own, slots.REQUESTED_SLOT]
+        moved_on = progressed(before.values, changes, watched)
+        loop = after_answer(previous, asked, moved_on=moved_on)
+    if loop is None:  # moved on, or the form (re)starts: a fresh count
         return [*events, SlotSet(DIALOGUE_LOOP, None)] if previous else events
     if loop.step is Step.HAND_OVER:
         del dispatcher.messages[before.said :]

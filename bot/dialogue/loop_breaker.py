@@ -13,8 +13,9 @@ as ``"<slot>:<misses>"``:
   (reason :data:`LOOP_REASON`).
 
 Any progress (a slot of the form gets a value, the form stops or ends)
-clears the count. A question in between (a digression) is no answer and
-leaves the count as it is; a message the assistant could not place
+clears the count. A question in between (a digression) is no answer, but
+the form asks its question again after it: that counts up to the rephrased
+question, never to a handoff; a message the assistant could not place
 (:data:`~bot.dialogue.intents.NOT_UNDERSTOOD`) is a miss, and from the
 second one on its "I can't help with that" is left out: the rephrased
 question or the handoff says enough.
@@ -127,6 +128,19 @@ def missed_before(loop_value: object, asked: str | None) -> bool:
     """Tell whether the customer's answers already missed the open question."""
     loop = Loop.decode(loop_value)
     return asked is not None and loop is not None and loop.slot == asked
+
+
+def after_question_in_between(previous: object, asked: str | None) -> Loop | None:
+    """Return the loop after the form asked again following an answer in between.
+
+    The question is repeated, so it counts - but only up to the rephrased
+    question: several questions in between never hand the customer over.
+    """
+    if asked is None:
+        return None
+    loop = Loop.decode(previous)
+    misses = loop.misses if loop is not None and loop.slot == asked else 0
+    return Loop(asked, min(misses + 1, REPHRASE_AT))
 
 
 def after_answer(previous: object, asked: str | None, *, moved_on: bool) -> Loop | None:

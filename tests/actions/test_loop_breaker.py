@@ -69,9 +69,13 @@ async def test_an_answer_clears_the_count(services, domain) -> None:
     assert values[NAME] == "Peter Lustig" and values["dialogue_loop"] is None
 
 
-async def test_a_question_in_between_is_no_miss(services, domain) -> None:
-    tracker = answer(
-        domain, "wer bist du", loop="test_drive_name:2", after="action_answer_digression"
-    )
+async def test_a_question_in_between_counts_up_to_the_rephrased_question_only(
+    services, domain
+) -> None:
+    between = "action_answer_digression"
+    tracker = answer(domain, "wer bist du", loop="test_drive_name:1", after=between)
     events, _ = await validate(services, domain, tracker)
-    assert "dialogue_loop" not in as_dict(events)
+    assert as_dict(events)["dialogue_loop"] == "test_drive_name:2"  # asked a third time
+    tracker = answer(domain, "wer bist du", loop="test_drive_name:2", after=between)
+    events, _ = await validate(services, domain, tracker)
+    assert as_dict(events)["dialogue_loop"] == "test_drive_name:2"  # never a handoff

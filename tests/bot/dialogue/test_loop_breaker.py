@@ -7,7 +7,13 @@ from typing import Any
 
 import yaml
 
-from bot.dialogue.loop_breaker import Loop, Step, after_answer, progressed
+from bot.dialogue.loop_breaker import (
+    Loop,
+    Step,
+    after_answer,
+    after_question_in_between,
+    progressed,
+)
 from tests.support.processes import PROJECT_ROOT
 
 FORM = ("test_drive_model", "test_drive_workshop", "requested_slot")
@@ -74,3 +80,10 @@ def test_every_form_question_has_its_rephrased_variation_with_buttons() -> None:
             if variation.get("condition"):
                 payloads = [b["payload"] for b in variation.get("buttons", [])]
                 assert "/request_human" in payloads and "abbrechen" in payloads, name
+
+
+def test_a_repeat_after_a_question_in_between_counts_but_never_hands_over() -> None:
+    assert after_question_in_between(None, "x") == Loop("x", 1)
+    assert after_question_in_between("x:1", "x") == Loop("x", 2)
+    assert after_question_in_between("x:2", "x").step is Step.REPHRASE  # type: ignore[union-attr]
+    assert after_question_in_between("x:2", None) is None
