@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions import appointments_slots as form
 from actions import slots
 from actions.journey_support import crm_call, send
+from actions.loop_breaker import Before, break_loops
 from actions.services import UsesServices
 from bot.appointments import answers
 from bot.appointments.dates import When, parse_when, when_from_text, with_day_kept
@@ -59,12 +60,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         """Stop on request, else extract and validate; a failing CRM ends the form politely."""
         if form.POLICY.wants_to_stop(slots.turn(tracker)):
             return self._stop(dispatcher, form.POLICY.stop_response)
+        before = Before.validation(dispatcher, tracker, self.form_name())
         try:
             events: list[EventType] = await super().run(dispatcher, tracker, domain)
         except CRMError as error:
             logger.warning("Appointment form: CRM unavailable: %s", error)
             return self._stop(dispatcher, responses.CRM_UNAVAILABLE)
-        return events
+        return break_loops(dispatcher, before, events, form.FORM_SLOTS)
 
     @staticmethod
     def _stop(dispatcher: CollectingDispatcher, response: str) -> list[EventType]:
@@ -103,7 +105,10 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if form.asked(tracker) == form.WORKSHOP:
             if place:
                 return {form.WORKSHOP: place}
-            usual = yes_or_no(slots.turn(tracker))
+            turn = slots.turn(tracker)
+            if corrects(turn, ("service_type",)):
+                return {}  # "ach nein, doch lieber die Inspektion": the service changes
+            usual = yes_or_no(turn)
             if usual is not None:
                 return {form.WORKSHOP: USUAL if usual else OTHER}
             if form.is_answer(tracker) or intent is None:

@@ -23,12 +23,14 @@ from actions import slots
 from actions.contracts import serve_contract_info
 from actions.invoices import serve_invoice_question
 from actions.journey_support import send, verified_customer
+from actions.loop_breaker import Before, break_loops
 from actions.orders import serve_order_status
 from actions.services import UsesServices
 from bot.crm.errors import CRMError
 from bot.dialogue import responses
 from bot.dialogue.form_policy import FormPolicy
-from bot.dialogue.intents import AFFIRM, DENY, INFORM
+from bot.dialogue.intents import AFFIRM, DENY, INFORM, NOT_UNDERSTOOD
+from bot.dialogue.loop_breaker import DIALOGUE_LOOP, missed_before
 from bot.self_service.account import read_account_topic
 from bot.self_service.invoices import InvoiceRequest, read_request
 from bot.self_service.replies import Reply
@@ -94,8 +96,9 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
                 *(SlotSet(name, None) for name in self.FORM_SLOTS),
                 SlotSet(slots.REQUESTED_SLOT, None),
             ]
+        before = Before.validation(dispatcher, tracker, self.form_name())
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
-        return events
+        return break_loops(dispatcher, before, events, self.FORM_SLOTS)
 
     def answer(self, tracker: Tracker, slot: str) -> str | None:
         """Return the message text when it answers the question for ``slot``, else None."""
@@ -163,7 +166,8 @@ class ActionAnswerDigression(UsesServices, Action):
     """Answer a question asked in the middle of a form; the form then asks again.
 
     Answered in between: questions about the assistant, frustration,
-    out-of-scope, account help, and - for a verified customer - the
+    out-of-scope (the first time: another miss is left to the loop breaker,
+    :mod:`bot.dialogue.loop_breaker`), account help, and - for a verified customer - the
     read-only look-ups (order status, contracts, invoices without a
     dispute). Everything that starts something of its own waits until the
     form is done or stopped.
@@ -184,6 +188,10 @@ class ActionAnswerDigression(UsesServices, Action):
             "express_frustration": "utter_express_frustration",
         }
         customer = slots.identity(tracker).customer_number
+        if intent in NOT_UNDERSTOOD and missed_before(
+            tracker.get_slot(DIALOGUE_LOOP), tracker.get_slot(slots.REQUESTED_SLOT)
+        ):
+            return []  # missed again: the form asks differently or hands over
         if intent in simple:
             dispatcher.utter_message(response=simple[intent])
         elif customer is not None and intent is not None and _is_lookup(intent, tracker):

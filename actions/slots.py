@@ -21,7 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from bot.conversation_log import Conversation, channel_for, conversation_id_for
 from bot.dialogue.choices import Option, choose
-from bot.dialogue.form_policy import Turn
+from bot.dialogue.form_policy import Turn, says_stop
 from bot.dialogue.slots import (  # the actions' names, defined once
     CUSTOMER_GREETED as CUSTOMER_GREETED,
 )
@@ -217,7 +217,10 @@ def offered_options(tracker: Tracker) -> list[Option]:
             options[:0] = [
                 Option(value=str(b["payload"]), title=str(b["title"]), payload=str(b["payload"]))
                 for b in buttons
-                if isinstance(b, dict) and b.get("payload") and b.get("title")
+                if isinstance(b, dict)
+                and b.get("payload")
+                and b.get("title")
+                and not says_stop(str(b["payload"]))  # "Abbrechen" is a way out, no option
             ]
     return options
 

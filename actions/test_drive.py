@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import slots
+from actions.dealers import search_workshops
 from actions.journey_forms import JourneyFormValidation
 from actions.journey_support import crm_call, start_form, verified_customer
 from actions.services import UsesServices
@@ -122,17 +123,27 @@ class ValidateTestDriveForm(JourneyFormValidation):
             dispatcher.utter_message(response="utter_dealer_location_unknown")
             return {WORKSHOP: None}
         try:
-            found = await crm_call(
-                self.services.crm.find_workshops(city=place.city, postal_code=place.postal_code)
+            search = await search_workshops(
+                self.services, place, town_named=self.entity(tracker, "city") is not None
             )
         except CRMError as error:
             logger.warning("Workshop search failed: %s", error)
             dispatcher.utter_message(response="utter_crm_unavailable")
             return {WORKSHOP: None}
-        if not found:
+        if search.not_a_place:
+            dispatcher.utter_message(response="utter_dealer_location_unknown")
+            return {WORKSHOP: None}
+        if not search.workshops:
             dispatcher.utter_message(response="utter_dealer_none", place=place.label)
             return {WORKSHOP: None}
-        return {WORKSHOP: {"code": found[0].code, "name": found[0].name}}
+        nearest = search.workshops[0]
+        if search.instead_of:
+            dispatcher.utter_message(
+                response="utter_test_drive_nearest_instead",
+                place=search.instead_of,
+                workshop_name=nearest.name,
+            )
+        return {WORKSHOP: {"code": nearest.code, "name": nearest.name}}
 
     def extract_test_drive_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots
 from actions.history import log_topic
+from actions.loop_breaker import Before, break_loops
 from actions.services import UsesServices
 from actions.turn_errors import TurnGuard
 from bot.crm.errors import CRMError
@@ -66,7 +67,8 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
     The form ends without a question when the customer is verified already
     or locked out, and when the customer stops it. When both answers are
     there, the CRM checks them: verified, or one more failed attempt (the
-    same answer for an unknown number and a wrong postal code), or - when
+    same answer for an unknown number and a wrong postal code; the number is
+    kept and the postal code asked again), or - when
     the CRM does not answer - a polite apology without counting an attempt.
     """
 
@@ -87,12 +89,19 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         if POLICY.wants_to_stop(slots.turn(tracker)):
             dispatcher.utter_message(response=POLICY.stop_response)
             return [*_cleared(), SlotSet(slots.REQUESTED_SLOT, None)]
+        before = Before.validation(dispatcher, tracker, VERIFICATION_FORM)
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
         number = tracker.get_slot(slots.CUSTOMER_NUMBER)
         postal_code = tracker.get_slot(slots.POSTAL_CODE)
         if number and postal_code:
             events += await self._check(dispatcher, tracker, number, postal_code, current)
-        return events
+        return break_loops(
+            dispatcher,
+            before,
+            events,
+            (slots.CUSTOMER_NUMBER, slots.POSTAL_CODE),
+            counts_of_its_own=(slots.VERIFICATION_FAILURES,),  # three attempts, then locked
+        )
 
     # --- extraction: entities first, the text when the form asked -------------
 
@@ -190,10 +199,20 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
             ]
         failures = current.failures + 1
         logger.info("Verification failed (%d in this conversation)", failures)
-        events: list[EventType] = [*_cleared(), SlotSet(slots.VERIFICATION_FAILURES, failures)]
         left = attempts_left(failures)
         if left == 0:
-            return [*events, SlotSet(slots.REQUESTED_SLOT, None)]
+            return [
+                *_cleared(),
+                SlotSet(slots.VERIFICATION_FAILURES, failures),
+                SlotSet(slots.REQUESTED_SLOT, None),
+            ]
+        # The number stays: the customer corrects the postal code, or names
+        # another number (read from any message). Unknown number and wrong
+        # postal code get the same answer.
+        events: list[EventType] = [
+            SlotSet(slots.POSTAL_CODE, None),
+            SlotSet(slots.VERIFICATION_FAILURES, failures),
+        ]
         if left == 1:
             dispatcher.utter_message(response="utter_verification_failed_last_try")
         else:

@@ -16,6 +16,7 @@ from bot.appointments.dates import When, parse_when
 from bot.appointments.offers import (
     appointment_values,
     pick_slots,
+    service_in_words,
     service_label,
     slot_payload,
     slot_title,
@@ -91,8 +92,10 @@ def booking_values(
         values[slots.APPOINTMENT_VEHICLE] = vehicle
     if request is not None:
         text, found = request
-        if service is None and found.get("service_type"):
-            values[slots.APPOINTMENT_SERVICE] = str(found["service_type"])
+        named = str(found["service_type"]) if found.get("service_type") else None
+        named = named or service_in_words(text)  # "einen Inspektionstermin"
+        if service is None and named:
+            values[slots.APPOINTMENT_SERVICE] = named
         if found.get("city"):
             values[slots.APPOINTMENT_WORKSHOP] = str(found["city"])
         when = parse_when(text, today)

@@ -53,6 +53,23 @@ def canonical_service(value: str | None) -> str | None:
     return None
 
 
+_SERVICE_STEMS = (
+    ("inspection", ("inspektion",)),
+    ("oil_change", ("ölwechsel", "oelwechsel")),
+    ("tyre_change", ("reifenwechsel",)),
+    ("main_inspection", ("hauptuntersuchung",)),
+    ("brake_service", ("bremsenservice",)),
+    ("ac_service", ("klimaservice",)),
+)
+
+
+def service_in_words(text: str | None) -> str | None:
+    """Return the service named inside a word ("Inspektionstermin" -> inspection), if one is."""
+    said = (text or "").lower()
+    found = {key for key, stems in _SERVICE_STEMS if any(stem in said for stem in stems)}
+    return found.pop() if len(found) == 1 else None
+
+
 def search_start(when: When | None, today: date) -> date:
     """Return the first day to ask the CRM about for a preference."""
     if when is None or when.first_day is None or when.first_day < today:

@@ -38,6 +38,9 @@ DIGRESSIONS = frozenset(
 META_QUESTIONS = frozenset({"help", "bot_challenge"})
 """The only digressions while a free-text question is open."""
 
+NOT_UNDERSTOOD = frozenset({"out_of_scope", "nlu_fallback"})
+"""Messages the assistant cannot place: inside a form, an answer that missed the question."""
+
 SMALL_TALK = frozenset({"out_of_scope", "bot_challenge", "express_frustration"})
 """Remarks that are never an identity (the verification form leaves them to the rules)."""
 

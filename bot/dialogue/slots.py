@@ -67,7 +67,11 @@ BOOK_APPOINTMENT_FORM = "book_appointment_form"
 RESCHEDULE_APPOINTMENT_FORM = "reschedule_appointment_form"
 CANCEL_APPOINTMENT_FORM = "cancel_appointment_form"
 
+# --- the loop breaker ---------------------------------------------------------------
+DIALOGUE_LOOP = "dialogue_loop"
+"""``"<slot>:<misses>"`` while answers miss one question (:mod:`bot.dialogue.loop_breaker`)."""
+
 NOT_SHOWN_TO_AGENTS = frozenset(
-    {REQUESTED_SLOT, SESSION_STARTED_METADATA, LOGGED_TOPICS, CUSTOMER_GREETED}
+    {REQUESTED_SLOT, SESSION_STARTED_METADATA, LOGGED_TOPICS, CUSTOMER_GREETED, DIALOGUE_LOOP}
 )
 """Slots of internal bookkeeping, left out of the context an agent reads."""

@@ -33,6 +33,10 @@ REASONS: dict[str, tuple[str, Priority]] = {
     "complaint_repeated": ("Wiederholte Reklamation zum selben Thema", Priority.HIGH),
     "invoice_dispute": ("Rechnung wird bestritten", Priority.HIGH),
     "data_privacy_request": ("Datenschutzanfrage (Löschung/Widerspruch)", Priority.NORMAL),
+    "dialogue_loop": (
+        "Assistent kam mit einer Frage nicht weiter (dreimal keine passende Antwort)",
+        Priority.NORMAL,
+    ),
     "verification_locked": (
         "Identitätsprüfung gesperrt (3 Fehlversuche im Gespräch oder 5 je Kundennummer)",
         Priority.HIGH,

@@ -166,6 +166,22 @@ def since_phrase(text: str) -> str | None:
     return None
 
 
+_BROKEN = re.compile(
+    r"\b(kaputt|defekt|ausgefallen|undicht|geht\s+(nicht|kaum)|funktioniert\s+nicht"
+    r"|springt\s+nicht|klappert|quietscht|tropft|rostet|leuchtet)",
+    re.IGNORECASE,
+)
+MIN_BROKEN_WORDS = 4
+"""A shorter request that names what is broken ("die Klimaanlage ist kaputt") describes it too."""
+
+
 def describes_what_happened(text: str | None) -> bool:
-    """Tell whether a request message already describes the problem (long enough)."""
-    return len((text or "").split()) >= MIN_DESCRIPTION_WORDS
+    """Tell whether a request message already describes the problem.
+
+    It does when it is long enough, or names what is broken in a few words
+    ("Garantiefall melden, die Klimaanlage ist kaputt").
+    """
+    words = len((text or "").split())
+    if words >= MIN_DESCRIPTION_WORDS:
+        return True
+    return words >= MIN_BROKEN_WORDS and bool(_BROKEN.search(text or ""))

@@ -37,8 +37,8 @@ _KEYWORDS = (
     (
         InvoiceRequest.COPY,
         re.compile(
-            r"kopie|duplikat|zweitschrift|nochmal (zu)?schicken|noch ?mal senden"
-            r"|erneut (zu)?senden|nicht (bekommen|erhalten)|als pdf"
+            r"kopie|duplikat|zweitschrift|nicht (bekommen|erhalten)|als pdf|per (e-?)?mail"
+            r"|zumailen|(nochmal|noch ?mal|erneut)\b.{0,25}\b(zu)?(schicken|senden|mailen)"
         ),
     ),
     (

@@ -150,7 +150,7 @@ async def test_an_unknown_place_is_said_and_asked_again(services, domain) -> Non
 
 async def test_no_to_the_usual_workshop_asks_for_a_place(services, domain) -> None:
     values, _ = await validate(services, domain, user("nein", "deny"), asked="appointment_workshop")
-    assert values == {"appointment_workshop": None}
+    assert values["appointment_workshop"] is None
     ask = CollectingDispatcher()
     tracker = turn(
         domain,
@@ -160,6 +160,21 @@ async def test_no_to_the_usual_workshop_asks_for_a_place(services, domain) -> No
     )
     await ActionAskAppointmentWorkshop(services).run(ask, tracker, domain)
     assert responses(ask) == ["utter_ask_appointment_workshop_place"]
+
+
+async def test_a_service_named_at_the_usual_workshop_question_corrects_the_service(
+    services, domain
+) -> None:
+    message = user("ach nein, doch lieber die Inspektion", "deny", [("service_type", "inspection")])
+    values, _ = await validate(
+        services,
+        domain,
+        message,
+        asked="appointment_workshop",
+        values={"appointment_service": "oil_change"},
+    )
+    assert values["appointment_service"] == "inspection"
+    assert "appointment_workshop" not in values  # the "nein" is not about the workshop
 
 
 async def test_an_exact_free_time_is_taken(services, domain) -> None:

@@ -112,10 +112,17 @@ async def test_nearest_workshop_by_postal_code(services, domain) -> None:
     assert dispatcher.messages[0]["workshop_name"] == "Nordlicht Werkstatt München-Mitte"
 
 
-async def test_no_workshop_in_a_city_and_no_place_at_all(services, domain) -> None:
+async def test_a_town_without_a_workshop_gets_the_nearest_and_no_place_at_all_a_question(
+    services, domain
+) -> None:
     tracker = request_tracker(domain, "in Hamburg", "dealer_info", [("city", "Hamburg")])
     _, dispatcher = await run(ActionDealerInfo(services), tracker, domain)
-    assert responses(dispatcher) == ["utter_dealer_none"]
+    assert responses(dispatcher) == ["utter_dealer_nearest_instead"]
+    assert dispatcher.messages[0]["place"] == "Hamburg"
+    assert dispatcher.messages[0]["workshop_name"] == "Nordlicht Autohaus Berlin"
+    tracker = request_tracker(domain, "in Buxtehude", "dealer_info", [("city", "Buxtehude")])
+    _, dispatcher = await run(ActionDealerInfo(services), tracker, domain)
+    assert responses(dispatcher) == ["utter_dealer_none"]  # a town we do not know
     tracker = request_tracker(domain, "Wo ist ein Händler?", "dealer_info")
     events, _ = await run(ActionDealerInfo(services), tracker, domain)
     assert events[-1] == FollowupAction("dealer_form")
@@ -124,7 +131,11 @@ async def test_no_workshop_in_a_city_and_no_place_at_all(services, domain) -> No
 async def test_the_dealer_form_reads_a_short_city_answer(services, domain) -> None:
     tracker = form_tracker(domain, "dealer_form", "dealer_location", "Berlin", customer=None)
     events, _ = await run(ValidateDealerForm(services), tracker, domain)
-    assert as_dict(events)["dealer_location"] == {"postal_code": None, "city": "Berlin"}
+    assert as_dict(events)["dealer_location"] == {
+        "postal_code": None,
+        "city": "Berlin",
+        "town_named": False,
+    }
     tracker = form_tracker(domain, "dealer_form", "dealer_location", "weiß nicht so genau")
     events, dispatcher = await run(ValidateDealerForm(services), tracker, domain)
     assert responses(dispatcher) == ["utter_dealer_location_unknown"]
@@ -166,6 +177,28 @@ async def test_a_prospect_gets_the_nearest_workshop_and_a_checked_contact(servic
     events, dispatcher = await run(ValidateTestDriveForm(services), tracker, domain)
     assert responses(dispatcher) == ["utter_test_drive_contact_invalid"]
     assert as_dict(events)["test_drive_contact"] is None
+
+
+async def test_a_test_drive_in_a_town_without_a_workshop_goes_to_the_nearest(
+    services, domain
+) -> None:
+    tracker = form_tracker(
+        domain,
+        "test_drive_form",
+        "test_drive_workshop",
+        "in Hamburg",
+        entities=[("city", "Hamburg")],
+        customer=None,
+    )
+    events, dispatcher = await run(ValidateTestDriveForm(services), tracker, domain)
+    assert responses(dispatcher) == ["utter_test_drive_nearest_instead"]
+    assert as_dict(events)["test_drive_workshop"]["code"] == "berlin"
+    tracker = form_tracker(
+        domain, "test_drive_form", "test_drive_workshop", "am Samstag", customer=None
+    )
+    events, dispatcher = await run(ValidateTestDriveForm(services), tracker, domain)
+    assert responses(dispatcher) == ["utter_dealer_location_unknown"]  # not "In am Samstag"
+    assert as_dict(events)["test_drive_workshop"] is None
 
 
 async def test_a_prospects_lead_is_recorded(services, domain, crm_service_local) -> None:

@@ -72,3 +72,10 @@ def test_buttons_of_older_answers_are_not_offered(domain):
     tracker = make_tracker(domain, events)
     assert offered_options(tracker) == []
     assert chosen_text(tracker) == "der erste"
+
+
+def test_the_way_out_is_no_option(domain):
+    # the rephrased question (bot/dialogue/loop_breaker.py) adds a human and "Abbrechen"
+    buttons = (("Mit einem Menschen sprechen", "/request_human"), ("Abbrechen", "abbrechen"))
+    tracker = tracker_after("der erste", domain, *buttons, *SLOTS)
+    assert chosen_text(tracker) == "2026-12-07T08:00"

@@ -12,7 +12,7 @@ MODELS = [
     ("Aurora Touring", "AUT"),
     ("Vela e", "VEL"),
     ("Strato GT", "STR"),
-    ("Borealis SUV", "BOR"),
+    ("Borealis SUV", "BRL"),  # VINs have no I, O or Q
 ]
 
 ITEMS = {

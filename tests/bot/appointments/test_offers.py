@@ -11,6 +11,7 @@ from bot.appointments.offers import (
     match_workshops,
     moment_from_key,
     pick_slots,
+    service_in_words,
     slot_key,
     slot_payload,
     slot_title,
@@ -109,3 +110,10 @@ def test_slot_buttons_read_back_as_the_same_moment() -> None:
     assert parse_when(slot_payload(moment), TODAY).exact == moment
     assert moment_from_key(slot_key(moment)) == moment
     assert moment_from_key("morgen") is None
+
+
+def test_a_service_named_inside_a_word_is_read() -> None:
+    assert service_in_words("Ich möchte einen Inspektionstermin") == "inspection"
+    assert service_in_words("Oelwechseltermin bitte") == "oil_change"
+    assert service_in_words("Ich brauche einen Termin") is None
+    assert service_in_words("Inspektion oder Ölwechsel?") is None  # two: no guess

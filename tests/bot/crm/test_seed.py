@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 
 from bot.crm import models
 from bot.crm.db import create_crm_engine, upgrade_database
+from bot.crm.identifiers import normalize_vin
 from bot.crm.seed import seed_database
+from bot.crm.seed.catalog import MODELS
 from bot.crm.seed.demo import load_demo_data
 from bot.crm.seed.population import PopulationGenerator
 from bot.crm.service import CRMService
@@ -159,3 +161,9 @@ def test_full_population_seeds_fast_and_complete(
     assert min(rows[t] for t in ("orders", "invoices", "contracts", "cases", "appointments")) > 100
     assert rows["workshop_slots"] > 1_000
     assert seconds < 60
+
+
+def test_every_generated_vin_is_a_valid_vin() -> None:
+    # "WNL1BOR..." was refused by the CRM when booking (VINs have no I, O or Q)
+    for _, code in MODELS:
+        assert normalize_vin(f"WNL1{code}2020000001") is not None, code

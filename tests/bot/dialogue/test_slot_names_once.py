@@ -28,6 +28,7 @@ SHARED_WORDS = {
     "agent_name",
     "appointment_number",
     "appointment_service",
+    "dialogue_loop",  # also the handoff reason of the loop breaker (bot.escalation.reasons)
 }
 ALLOWED_MODULES = {
     PROJECT_ROOT / "bot" / "dialogue" / "slots.py",

@@ -3,7 +3,12 @@ from datetime import date, datetime
 from bot.crm.enums import CaseKind, CasePriority, CaseStatus, Country, Tier
 from bot.crm.schemas import Case, Customer
 from bot.self_service.account import AccountTopic, read_account_topic
-from bot.self_service.cases import complaint_handoff_reason, since_phrase, subject_from
+from bot.self_service.cases import (
+    complaint_handoff_reason,
+    describes_what_happened,
+    since_phrase,
+    subject_from,
+)
 from bot.self_service.dealers import Place, read_place
 from bot.self_service.privacy import PrivacyRequest, read_privacy_request
 from bot.self_service.test_drive import read_contact, read_model, read_name
@@ -85,3 +90,10 @@ def test_since_phrase() -> None:
     assert since_phrase("seit zwei Wochen leuchtet die Lampe") == "seit zwei Wochen"
     assert since_phrase("Seit dem 10.11. klemmt die Tür") == "seit dem 10.11."
     assert since_phrase("Die Tür klemmt") is None
+
+
+def test_a_request_that_names_what_is_broken_describes_what_happened() -> None:
+    assert describes_what_happened("Garantiefall melden, die Klimaanlage ist kaputt")
+    assert describes_what_happened("Das Navi geht nicht mehr")
+    assert not describes_what_happened("Ich möchte einen Garantiefall melden")
+    assert not describes_what_happened("kaputt")  # too short to say what

@@ -53,6 +53,9 @@ def test_paid_invoices_only_and_no_invoices() -> None:
     [
         ("copy", "", InvoiceRequest.COPY),
         (None, "Können Sie mir eine Kopie der Rechnung schicken?", InvoiceRequest.COPY),
+        (None, "Können Sie mir die Rechnung nochmal per Mail schicken?", InvoiceRequest.COPY),
+        (None, "bitte schickt mir die rechnung per e-mail zu", InvoiceRequest.COPY),
+        (None, "Schicken Sie mir R-50000050 noch einmal", InvoiceRequest.OVERVIEW),
         (None, "Der Betrag ist zu hoch, das stimmt nicht", InvoiceRequest.DISPUTE),
         (None, "Wie kann ich die Rechnung bezahlen?", InvoiceRequest.PAYMENT),
         (None, "Ich habe eine Mahnung bekommen", InvoiceRequest.OVERVIEW),
