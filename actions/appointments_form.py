@@ -102,6 +102,9 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
             return {}
         intent = slots.latest_intent(tracker)
         place = form.entity(tracker, "postal_code") or form.entity(tracker, "city")
+        usual_named = answers.names_usual_workshop(form.text_of(tracker))
+        if usual_named and not place and tracker.get_slot(form.WORKSHOP) is None:
+            return {form.WORKSHOP: USUAL}  # "gern, in der Werkstatt wo ich immer bin"
         if form.asked(tracker) == form.WORKSHOP:
             if place:
                 return {form.WORKSHOP: place}

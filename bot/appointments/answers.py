@@ -9,6 +9,7 @@ sends what comes back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -62,6 +63,19 @@ def workshop_answer(text: str) -> WorkshopAnswer:
     if postal_code_in(text):
         return WorkshopAnswer.POSTAL_CODE
     return WorkshopAnswer.NAME
+
+
+_USUAL_WORKSHOP = re.compile(
+    r"\b(?:wo ich immer bin|wie immer|wie (?:beim )?letzte[ns]? mal"
+    r"|(?:die|der|den|meine[rnm]?) (?:übliche[nr]?|gewohnte[nr]?|gleiche[nr]?|selbe[nr]?)"
+    r"|(?:dieselbe[nr]?|derselben|gleiche[nr]?|übliche[nr]?|gewohnte[nr]?) werkstatt)\b",
+    re.IGNORECASE,
+)
+
+
+def names_usual_workshop(text: str) -> bool:
+    """Tell whether the customer asks for their usual workshop ("wo ich immer bin", "wie immer")."""
+    return bool(_USUAL_WORKSHOP.search(text))
 
 
 def workshop_not_found(place: str) -> Decision:

@@ -62,3 +62,10 @@ def test_a_free_exact_time_is_taken_a_taken_one_is_said_with_its_day_offered() -
 def test_an_answer_without_a_time_is_unreadable() -> None:
     assert answers.start_wish("keine Ahnung", TODAY).empty
     assert answers.unreadable_start().reply is not None
+
+
+def test_the_usual_workshop_named_in_passing_is_recognised() -> None:
+    for text in ("gern in der Werkstatt wo ich immer bin", "jo, die übliche", "wie immer bitte"):
+        assert answers.names_usual_workshop(text), text
+    for text in ("in Köln", "nein, eine andere Werkstatt", "den zweiten"):
+        assert not answers.names_usual_workshop(text), text
