@@ -116,8 +116,8 @@ def test_three_quick_requests_give_one_escalation(rasa_server, desk) -> None:
 
 def test_two_fallbacks_in_a_row_escalate_after_the_offer(rasa_server, desk) -> None:
     chat = Chat(rasa_server)
-    chat.say("hmm")  # unsure: nlu_fallback
-    assert "verbinden" in chat.say("hmm").text
+    chat.say("ööh")  # unsure: nlu_fallback
+    assert "verbinden" in chat.say("ööh").text
     assert HANDED_OVER in chat.say("/affirm").text  # the offer's button
     package = desk.escalation_of(chat)
     assert (package["reason"], package["priority"]) == ("repeated_fallback", "normal")

@@ -41,11 +41,11 @@ def test_request_for_a_human_is_answered_and_runs_the_custom_action(chat: Chat) 
 
 
 def test_two_fallbacks_in_a_row_offer_a_human_with_buttons(chat: Chat) -> None:
-    # "hmm" is a message the classifier is unsure about: the FallbackClassifier
+    # "ööh" is a message the classifier is unsure about: the FallbackClassifier
     # turns it into nlu_fallback (a typed "/nlu_fallback" is text, not a command)
-    first = chat.say("hmm").text
+    first = chat.say("ööh").text
     assert "nicht" in first and "verstanden" in first
-    second = chat.say("hmm")
+    second = chat.say("ööh")
     assert "verbinden" in second.text
     assert second.buttons == ["/affirm", "/deny"]
     assert "nichts wiederholen" in chat.say("/affirm").text
