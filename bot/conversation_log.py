@@ -58,6 +58,10 @@ class Conversation:
         return {"channel": self.channel, "conversation_id": self.conversation_id}
 
 
+SESSION_STAMP = "%Y%m%dT%H%M%SZ"
+"""How the session start is written into a conversation id (UTC)."""
+
+
 def conversation_id_for(sender_id: str, session_started: datetime | None = None) -> str:
     """Return the id of one conversation: the sender id plus the start of the session.
 
@@ -66,8 +70,21 @@ def conversation_id_for(sender_id: str, session_started: datetime | None = None)
     """
     if session_started is None:
         return sender_id[:MAX_CONVERSATION_ID]
-    stamp = session_started.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = session_started.astimezone(timezone.utc).strftime(SESSION_STAMP)
     return f"{sender_id[: MAX_CONVERSATION_ID - len(stamp) - 1]}@{stamp}"
+
+
+def parse_conversation_id(conversation_id: str) -> tuple[str, datetime | None]:
+    """Read :func:`conversation_id_for` back: the sender id and the session start (if any)."""
+    sender, _, stamp = conversation_id.rpartition("@")
+    if sender:
+        try:
+            started = datetime.strptime(stamp, SESSION_STAMP).replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+        else:
+            return sender, started
+    return conversation_id, None
 
 
 def channel_for(input_channel: str | None) -> Channel:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
+from bot.conversation_log import parse_conversation_id
 from bot.escalation import schemas, views
 from bot.escalation.conversation import read_conversation
 from bot.escalation.tracker_events import EVENTS
@@ -30,26 +32,19 @@ PAST_CONVERSATIONS_LIMIT = 5
 """Earlier conversations shown with an escalation (newest first)."""
 MAX_EVENTS = 400
 """Events read per conversation (a session is rarely longer)."""
-STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-
-
-def split_conversation_id(conversation_id: str) -> tuple[str, datetime] | None:
-    """Return (sender id, session start) of ``sender@20261123T090000Z``, or None."""
-    sender, _, stamp = conversation_id.rpartition("@")
-    if not sender:
-        return None
-    try:
-        started = datetime.strptime(stamp, STAMP_FORMAT).replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    return sender, started
+CACHE_SECONDS = 300.0
+"""How long a past session's transcript is kept (it does not change; erasure
+anonymises the escalations that would show it)."""
+CACHE_SIZE = 1024
 
 
 class PastConversations:
     """Reads earlier sessions of a sender from the tracker store (SQLAlchemy URL)."""
 
-    def __init__(self, tracker_store_url: str) -> None:
+    def __init__(self, tracker_store_url: str, clock: Callable[[], float] = time.monotonic) -> None:
         self._engine: Engine = create_engine(tracker_store_url, future=True, pool_pre_ping=True)
+        self._clock = clock
+        self._cache: dict[tuple[str, float], tuple[float, list[schemas.TranscriptEntry]]] = {}
 
     def for_customer(
         self, interactions: Iterable[Mapping[str, Any]], current_sender: str
@@ -62,11 +57,8 @@ class PastConversations:
         found: list[schemas.PreviousConversation] = []
         for interaction in interactions:
             conversation_id = str(interaction.get("conversation_id") or "")
-            parts = split_conversation_id(conversation_id)
-            if parts is None or conversation_id in seen:
-                continue
-            sender, started = parts
-            if sender == current_sender:
+            sender, started = parse_conversation_id(conversation_id)
+            if started is None or sender == current_sender or conversation_id in seen:
                 continue
             seen.add(conversation_id)
             transcript = self._transcript(sender, started)
@@ -86,6 +78,26 @@ class PastConversations:
         return found
 
     def _transcript(self, sender: str, started: datetime) -> list[schemas.TranscriptEntry]:
+        """Return a past session's transcript, read at most once per CACHE_SECONDS.
+
+        The desk asks for the context package on every live update and every
+        reply; a past session does not change, so it is not read again each time.
+        """
+        key, now = (sender, started.timestamp()), self._clock()
+        cached = self._cache.get(key)
+        if cached is not None and now - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        transcript = self._read_transcript(sender, started)
+        if transcript is None:  # not readable now: shown as none, asked again next time
+            return []
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache = {k: v for k, v in self._cache.items() if now - v[0] < CACHE_SECONDS}
+        self._cache[key] = (now, transcript)
+        return transcript
+
+    def _read_transcript(
+        self, sender: str, started: datetime
+    ) -> list[schemas.TranscriptEntry] | None:
         try:
             with self._engine.connect() as connection:
                 rows = connection.execute(
@@ -100,7 +112,7 @@ class PastConversations:
                 events = [json.loads(row) for row in rows if row]
         except Exception as error:  # the tracker store may be down or not created yet
             logger.warning("Earlier conversation not readable: %s", type(error).__name__)
-            return []
+            return None
         session = _first_session(events)
         return [
             schemas.TranscriptEntry.parse_obj(

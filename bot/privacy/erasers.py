@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
 
+from bot.conversation_log import parse_conversation_id
+
 ERASED = "[gelöscht]"
 """What an erased text reads (history entries, transcripts, comments)."""
 
@@ -90,10 +92,7 @@ def sender_of(conversation_id: str | None) -> str | None:
     """Return the Rasa sender id of a conversation id (``sender@20261123T090000Z``, ``sender``)."""
     if not conversation_id:
         return None
-    sender, _, stamp = conversation_id.rpartition("@")
-    if sender and len(stamp) == 16 and stamp.endswith("Z") and "T" in stamp:
-        return sender
-    return conversation_id
+    return parse_conversation_id(conversation_id)[0]
 
 
 def pseudonym(conversation_id: str) -> str:

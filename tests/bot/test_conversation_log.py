@@ -128,3 +128,14 @@ def test_summaries() -> None:
     assert summary_for("data_privacy") == "Digitaler Assistent: Anliegen zum Datenschutz"
     with pytest.raises(KeyError):
         summary_for("greet")
+
+
+def test_a_conversation_id_reads_back_into_sender_and_session_start() -> None:
+    from datetime import datetime, timezone
+
+    from bot.conversation_log import conversation_id_for, parse_conversation_id
+
+    start = datetime(2026, 11, 23, 9, 0, 5, tzinfo=timezone.utc)
+    assert parse_conversation_id(conversation_id_for("fb-42", start)) == ("fb-42", start)
+    assert parse_conversation_id("web-1") == ("web-1", None)
+    assert parse_conversation_id("kunde@example.com") == ("kunde@example.com", None)

@@ -21,6 +21,7 @@ import socketio
 from bot.escalation.rasa_conversations import RasaConversations
 from bot.escalation.settings import EscalationSettings
 from bot.settings import Secret
+from scripts.bench_load import rss_mib
 from tests.e2e.chat import REST_AUTH
 from tests.support.cluster import (
     SERVED_BY_HEADER,
@@ -173,13 +174,6 @@ SOAK_USERS = 5
 SOAK_SECONDS = 60.0
 SOAK_GROWTH_BOUND_MIB = 64.0
 """The bound of ``make soak`` (10 minutes, reports/soak.md); here one minute in every CI run."""
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def soak_user(url: str, stop_at: float, errors: list[str]) -> int:

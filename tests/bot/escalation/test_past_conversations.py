@@ -93,3 +93,15 @@ def test_without_a_tracker_store_only_earlier_escalations_are_shown(crm_service_
     feature = EscalationFeature.create(settings(), crm_service_local, SERVICE_TOKEN, Clock())
     assert feature.service.past is None
     assert feature.service.get_escalation(escalate(feature, JULIA)).previous_conversations == []
+
+
+def test_the_desk_asking_again_does_not_read_the_tracker_store_again(feature) -> None:
+    """Live updates and replies ask for the package often; a past session is read once."""
+    past = feature.service.past
+    reads = []
+    original = past._read_transcript
+    past._read_transcript = lambda *args: reads.append(args) or original(*args)
+    escalation_id = escalate(feature, JULIA)
+    for _ in range(5):
+        assert feature.service.get_escalation(escalation_id).previous_conversations
+    assert len(reads) == 1
