@@ -16,8 +16,9 @@ expected words counts as an error and starts a new conversation). Writes
 start-up and memory) and ``reports/load.png`` (latency against users).
 ``--label`` adds the run to the history table of ``reports/load.md``, which
 is kept from one run to the next together with the hand-written notes below
-it. ``--profile`` samples the Rasa process with py-spy (if installed) during
-the last level and prints where its time goes.
+it. ``--profile`` samples each of our processes (Rasa, action server, bot
+service) with py-spy (if installed) during the last level and prints where
+their time goes.
 """
 
 from __future__ import annotations
@@ -608,8 +609,10 @@ async def measure(
                 last = profile is not None and users == max(levels) and bot is bots[0]
                 if last:
                     assert profile is not None
-                    pid = bot.processes["rasa"].process.pid
-                    with py_spy(pid, profile.with_suffix(f".{r}.txt")):
+                    with ExitStack() as samplers:
+                        for name, server in bot.processes.items():
+                            out = profile.with_name(f"profile-{name}.{r}.txt")
+                            samplers.enter_context(py_spy(server.process.pid, out))
                         await run_phase(bot, users, seconds / rounds)
                 else:
                     await run_phase(bot, users, seconds / rounds)
@@ -621,7 +624,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="per level and bot")
     parser.add_argument("--rounds", type=int, default=3, help="the bots alternate this often")
     parser.add_argument("--label", help="add this run to the history table")
-    parser.add_argument("--profile", action="store_true", help="py-spy our Rasa at the top level")
+    parser.add_argument("--profile", action="store_true", help="py-spy ours at the top level")
     parser.add_argument("--no-cluster", action="store_true", help="leave out make run-cluster")
     args = parser.parse_args()
     levels = sorted({int(n) for n in args.users.split(",")})
@@ -648,12 +651,14 @@ def main() -> int:
         rows = write_report(bots, levels, args.label, load_before, model)
     print(REPORT.read_text().split(KEPT_MARKER, 1)[0])
     if profile is not None:
-        parts = sorted(profile.parent.glob("profile.*.txt"))
-        if parts:
-            merged = work / "profile.txt"
-            merged.write_text("".join(p.read_text() for p in parts))
-            print("\n".join(summarise_profile(merged)))
-            print(f">> collapsed stacks: {merged}")
+        for name in bots[0].processes:
+            parts = sorted(profile.parent.glob(f"profile-{name}.*.txt"))
+            if parts:
+                merged = work / f"profile-{name}.txt"
+                merged.write_text("".join(p.read_text() for p in parts))
+                print(f">> {name}:")
+                print("\n".join(summarise_profile(merged)))
+                print(f">> collapsed stacks: {merged}")
     if not args.profile:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if all(ok for *_, ok in rows) else 1

@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
@@ -30,13 +31,17 @@ def create_crm_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, future=True, echo=echo, pool_pre_ping=True)
 
+    pooling: dict[str, Any] = {}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # kept connections: SQLAlchemy 1.4 opens (and configures) a new one per session
+        pooling = {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
     engine = create_engine(
         url,
         future=True,
         echo=echo,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        **pooling,
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
     return engine
@@ -75,4 +80,6 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # in WAL mode: a crash of the process loses nothing, a power cut at most the last commits
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -23,10 +23,10 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from importlib import import_module
 from typing import Any
 
+from bot.rasa import hot_paths
 from bot.verification import CUSTOMER_TOKEN_KEY
 
 logger = logging.getLogger(__name__)
@@ -90,24 +90,12 @@ def source_sha256(function: Callable[..., Any]) -> str:
 # ValidationError with the same message as before.
 
 
-@cache
-def _action_response_validator() -> Any:
-    from jsonschema import validators
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
 def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     """Validate an action server response against the compiled schema (as Rasa does)."""
     from jsonschema import ValidationError
-    from jsonschema.exceptions import best_match
     from rasa.shared.constants import DOCS_BASE_URL
 
-    error: ValidationError | None = best_match(_action_response_validator().iter_errors(result))
+    error: ValidationError | None = hot_paths.action_response_error(result)
     if error is None:
         return True
     error.message += (
@@ -283,6 +271,7 @@ def _endpoint_session(self: Any) -> Any:
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=_KEEPALIVE_SECONDS),
+            json_serialize=hot_paths.json_dumps,
         )
         sessions[loop] = session
     return _KeptSession(session)
@@ -376,9 +365,45 @@ PATCHES: tuple[Patch, ...] = (
         "103660b426d1753bbd27c22731142b9cdc40c09c9166694ff19dfeca9e2802fc",
         _interpolate_text,
     ),
+    # 5. code that runs many times per turn (bot/rasa/hot_paths.py)
+    Patch(
+        "rasa.shared.core.events",
+        "Event",
+        "resolve_by_type",
+        "b5cf570fa7f286c7059ec73d8880528d03a78b28cf4e80285a46079c0fa65968",
+        staticmethod(hot_paths.resolve_event_type),
+    ),
+    Patch(
+        "rasa.engine.graph",
+        "GraphSchema",
+        "minimal_graph_schema",
+        "58dfb30335499fff7640e0d4ea6c0a715e23abc27e641b05636798db7bb4f9fe",
+        hot_paths.minimal_graph_schema,
+    ),
+    Patch(
+        "rasa.core.policies.rule_policy",
+        "RulePolicy",
+        "_get_possible_keys",
+        "2915fd81711e194c6d667728e00bd0e51e9c1c2791a0be14c55f0ef9938f9936",
+        hot_paths.possible_rule_keys,
+    ),
 )
 
 RELIED_ON: tuple[Pin, ...] = (
+    # possible_rule_keys skips the rules this check would refuse at the newest state
+    Pin(
+        "rasa.core.policies.rule_policy",
+        "RulePolicy",
+        "_is_rule_applicable",
+        "64a108b016b46e573d6020b755a6036439dc207a364b45c9ea5dcb0f18dc7068",
+    ),
+    # action_response_error checks the events of this schema one by one
+    Pin(
+        "rasa.core.actions.action",
+        "RemoteAction",
+        "action_response_format_spec",
+        "091b74aa3738d1262cf3c028386aaf9dd4f0d5c1374b62392411d70a79104a46",
+    ),
     # Rasa fills every text of a response through the module's interpolate_text
     Pin(
         "rasa.core.nlg.interpolator",
@@ -436,11 +461,26 @@ RELIED_ON: tuple[Pin, ...] = (
 )
 
 
+_ORIGINALS: dict[tuple[str, str], Callable[..., Any]] = {}
+
+
 def _original(owner: str, name: str) -> Callable[..., Any]:
+    """Return Rasa's own code under a patch (remembered: this runs on every turn)."""
+    found = _ORIGINALS.get((owner, name))
+    if found is not None:
+        return found
     for patch in PATCHES:
         if patch.owner == owner and patch.name == name:
-            return patch.original()
+            found = patch.original()
+            if installed_here(patch):
+                _ORIGINALS[(owner, name)] = found
+            return found
     raise KeyError(f"{owner}.{name}")
+
+
+def installed_here(patch: Patch) -> bool:
+    """Tell whether ``patch`` is in place."""
+    return getattr(patch.owner_class().__dict__[patch.name], _MARK, None) is not None
 
 
 def install() -> None:
@@ -457,8 +497,4 @@ def install() -> None:
 
 def installed() -> list[str]:
     """Return the targets whose patch is in place."""
-    return [
-        patch.target
-        for patch in PATCHES
-        if getattr(patch.owner_class().__dict__[patch.name], _MARK, None) is not None
-    ]
+    return [patch.target for patch in PATCHES if installed_here(patch)]
