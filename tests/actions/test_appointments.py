@@ -755,3 +755,34 @@ def test_the_pick_up_responses_exist_with_their_placeholders(domain) -> None:
     for placeholder in ("{vehicle}", "{pickup_weekday}", "{pickup_date}", "{pickup_hours}"):
         assert placeholder in later
     assert "utter_appointment_ready_today" in domain["responses"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "values"),
+    [
+        ("appointment_service", {}),
+        ("appointment_workshop", {"appointment_service": "inspection"}),
+    ],
+)
+async def test_a_day_named_before_its_question_is_kept_as_the_wish(
+    services, domain, asked: str, values: dict[str, Any]
+) -> None:
+    found, dispatcher = await validate(
+        services, domain, user("am Samstag", "inform"), asked=asked, values=values
+    )
+    assert responses(dispatcher) == ["utter_noted_date"]  # not "In am Samstag ..."
+    assert found[asked] is None
+    assert found["appointment_preference"]  # offered with the time question
+
+
+async def test_an_email_address_is_no_workshop(services, domain) -> None:
+    found, dispatcher = await validate(
+        services,
+        domain,
+        user("peter@example.org", "inform"),
+        asked="appointment_workshop",
+        values={"appointment_service": "inspection"},
+    )
+    assert responses(dispatcher) == []  # the question is asked again, no "Zu peter@..."
+    assert found["appointment_workshop"] is None
+    assert "appointment_preference" not in found
