@@ -95,6 +95,7 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
             kinds,
             today,
             kept=lambda noted: {form.PREFERENCE: parse_when(noted.value, today).to_text()},
+            misplaced_responses={form.WORKSHOP: "utter_dealer_location_unknown"},
         )
 
     @staticmethod

@@ -38,14 +38,15 @@ def keep_for_another_question(
         policy: The form's policy (only answers to the open question are looked at).
         kinds: What kind of value each question of the form takes.
         today: Today (to read dates).
-        kept: The slot values for a kept value (``{slot: value}``).
+        kept: The slot values for a kept value (``{slot: value}``; empty: not
+            a valid value after all, treated like a value no question takes).
         misplaced_responses: What to say, per open question, to a value no
-            question takes.
+            question takes (a question not named here reads it itself).
 
     Returns:
         The slot events (the kept value, the open question's slot emptied so
-        that it is asked again), or None when the message may answer the
-        open question.
+        that it is asked again, unless the kept values answer it too), or None
+        when the message may answer the open question.
 
     """
     asked = turn.asked
@@ -54,10 +55,13 @@ def keep_for_another_question(
     found = noted_in_turn(turn, kinds, today)
     if found is None:
         return None
-    if isinstance(found, Misplaced):
+    values = {} if isinstance(found, Misplaced) else kept(found)
+    if isinstance(found, Misplaced) or not values:
         response = (misplaced_responses or {}).get(asked)
-        if response:
-            dispatcher.utter_message(response=response)
+        if response is None:
+            return None  # the open question's own reading explains what it takes
+        dispatcher.utter_message(response=response)
         return [SlotSet(asked, None)]
     dispatcher.utter_message(response=NOTED_RESPONSES[found.kind], value=found.value)
-    return [*(SlotSet(name, value) for name, value in kept(found).items()), SlotSet(asked, None)]
+    events: list[EventType] = [SlotSet(name, value) for name, value in values.items()]
+    return events if asked in values else [*events, SlotSet(asked, None)]

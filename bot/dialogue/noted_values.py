@@ -102,6 +102,11 @@ _DATE_WORDS_ONLY = re.compile(
 )
 
 
+_NOT_IN_NAMES = frozenset(
+    {"at", "und", "oder", "der", "die", "das", "in", "im", "am", "um", "von", "bei", "ist", "bin"}
+)
+
+
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
     """German first names (Faker's de_DE list, which the CRM's generated customers use too)."""
@@ -188,6 +193,8 @@ def _is_date(text: str, today: date) -> bool:
         return False
     if not all(_DATE_WORDS_ONLY.match(word) for word in words):
         return False
+    if words[0] == "seit" and len(words) > 1:
+        return True  # "seit gestern", "seit letzter Woche": since when a problem exists
     return not parse_when(text, today).empty
 
 
@@ -211,7 +218,9 @@ def _plain_name(text: str) -> str | None:
     if rest != stripped:
         named = not re.match(r"ich\s+bin", stripped, re.IGNORECASE) or rest[:1].isupper()
         return rest if named and postal_code_area(rest) is None else None  # "ich heiße Peter"
-    if len(words) in (2, 3) and words[0].lower() in _first_names():
+    written_as_name = len(words) == 2 or all(word[:1].isupper() for word in words)  # "peter lustig"
+    first_name = len(words) in (2, 3) and words[0].lower() in _first_names()
+    if written_as_name and first_name and not {w.lower() for w in words} & _NOT_IN_NAMES:
         return rest  # "Peter Lustig"
     return None
 

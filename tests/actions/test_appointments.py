@@ -783,6 +783,6 @@ async def test_an_email_address_is_no_workshop(services, domain) -> None:
         asked="appointment_workshop",
         values={"appointment_service": "inspection"},
     )
-    assert responses(dispatcher) == []  # the question is asked again, no "Zu peter@..."
+    assert responses(dispatcher) == ["utter_dealer_location_unknown"]  # no "Zu peter@..."
     assert found["appointment_workshop"] is None
     assert "appointment_preference" not in found

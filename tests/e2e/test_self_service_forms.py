@@ -144,3 +144,12 @@ def test_a_date_a_name_or_an_email_is_no_town_for_the_dealer_search(rasa_server,
     assert "In welcher Stadt" in chat.say("Wo finde ich einen Händler?").text
     answer = chat.say(said).text
     assert "keinen Standort" not in answer and "keinem Ort zuordnen" in answer, answer
+
+
+def test_an_email_address_for_what_to_change_goes_on_to_the_yes(rasa_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100005")})
+    assert "Was möchten Sie ändern?" in chat.say("Ich möchte meine Kontaktdaten ändern").text
+    answer = chat.say("julia.neu@example.org")
+    assert "julia.neu@example.org habe ich mir schon notiert" in answer.text
+    assert "auf julia.neu@example.org" in answer.text and answer.buttons[:2] == ["/affirm", "/deny"]
+    assert "abgebrochen" in chat.say("abbrechen").text

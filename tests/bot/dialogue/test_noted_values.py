@@ -33,6 +33,7 @@ NO_ENTITIES: dict[str, str | None] = {}
         ("am Samstag", Kind.DATE, "am Samstag"),
         ("nächsten Dienstag um 10", Kind.DATE, "nächsten Dienstag um 10"),
         ("27.11.2026", Kind.DATE, "27.11.2026"),
+        ("seit letzter Woche", Kind.DATE, "seit letzter Woche"),
         ("Peter Lustig", Kind.NAME, "Peter Lustig"),
         ("ich heiße Max Muster", Kind.NAME, "Max Muster"),
         ("peter@example.org", Kind.EMAIL, "peter@example.org"),
@@ -55,6 +56,7 @@ def test_a_plain_value_has_a_kind(text: str, kind: Kind, value: str) -> None:
         "Strato GT",
         "blablub",
         "Die Bremsen quietschen seit Samstag",
+        "anna at example",  # a wrong e-mail address, not a name
     ],
 )
 def test_a_place_a_choice_or_a_sentence_is_no_plain_value(text: str) -> None:
@@ -86,6 +88,16 @@ def test_the_answer_to_the_open_question_is_left_to_it() -> None:
         noted_elsewhere("contact", "0171 1234567", TEST_DRIVE, TODAY, entities=NO_ENTITIES) is None
     )
     assert noted_elsewhere("place", "in Köln", TEST_DRIVE, TODAY, entities={"city": "Köln"}) is None
+
+
+def test_since_when_is_kept_while_the_vehicle_is_asked() -> None:
+    kinds = {
+        "description": frozenset({Kind.TEXT}),
+        "vehicle": frozenset({Kind.CHOICE}),
+        "since": frozenset({Kind.DATE}),
+    }
+    found = noted_elsewhere("vehicle", "seit gestern", kinds, TODAY, entities=NO_ENTITIES)
+    assert found == Noted("since", Kind.DATE, "seit gestern")
 
 
 def test_a_question_that_takes_any_text_keeps_its_answer() -> None:
