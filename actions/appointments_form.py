@@ -238,7 +238,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
             if nearest:
                 return await self._workshop_chosen(tracker, nearest[0].code)
             return _decided(dispatcher, answers.workshop_not_found(text))
-        found = answers.workshop_by_name(text, await crm_call(crm.find_workshops()))
+        workshops = await crm_call(crm.find_workshops())
+        town = answers.town_without_workshop(text, workshops)
+        if town is not None:  # "Hamburg": the nearest workshops to choose from
+            name, area = town
+            nearest = await crm_call(crm.find_workshops(postal_code=area))
+            return _decided(dispatcher, answers.nearest_instead(name, nearest))
+        found = answers.workshop_by_name(text, workshops)
         if isinstance(found, str):
             return await self._workshop_chosen(tracker, found)
         return _decided(dispatcher, found)

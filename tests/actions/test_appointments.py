@@ -786,3 +786,18 @@ async def test_an_email_address_is_no_workshop(services, domain) -> None:
     assert responses(dispatcher) == ["utter_dealer_location_unknown"]  # no "Zu peter@..."
     assert found["appointment_workshop"] is None
     assert "appointment_preference" not in found
+
+
+async def test_a_town_without_a_workshop_offers_the_nearest_as_buttons(services, domain) -> None:
+    found, dispatcher = await validate(
+        services,
+        domain,
+        user("in Hamburg", "inform", entities=[("city", "Hamburg")]),
+        asked="appointment_workshop",
+        values={"appointment_service": "inspection"},
+    )
+    assert responses(dispatcher) == ["utter_appointment_workshop_nearest"]
+    assert dispatcher.messages[0]["place"] == "Hamburg"
+    titles = [button["title"] for button in dispatcher.messages[0]["buttons"]]
+    assert titles[:2] == ["Nordlicht Autohaus Berlin", "Nordlicht Autohaus Köln"]  # from 20095 on
+    assert found["appointment_workshop"] is None
