@@ -22,6 +22,7 @@ from actions import appointments_slots as form
 from actions import slots
 from actions.journey_support import crm_call, send
 from actions.loop_breaker import Before, break_loops
+from actions.noted_values import keep_for_another_question
 from actions.services import UsesServices
 from bot.appointments import answers
 from bot.appointments.dates import When, parse_when, when_from_text, with_day_kept
@@ -36,12 +37,22 @@ from bot.crm.errors import CRMError
 from bot.crm.schemas import CustomerProfile
 from bot.dialogue import responses
 from bot.dialogue.form_policy import corrects, yes_or_no
+from bot.dialogue.noted_values import Kind
 from bot.vehicles import NO_VEHICLE, match_vehicle
 
 logger = logging.getLogger(__name__)
 
 USUAL = answers.USUAL
 OTHER = answers.OTHER
+
+
+BOOKING_KINDS = {
+    form.SERVICE: frozenset({Kind.CHOICE}),
+    form.WORKSHOP: frozenset({Kind.PLACE}),
+    form.VEHICLE: frozenset({Kind.CHOICE}),
+    form.START: frozenset({Kind.DATE}),
+}
+"""What the booking's questions take: a day named early is kept as the wish for the time."""
 
 
 class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
@@ -61,12 +72,31 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
         if form.POLICY.wants_to_stop(slots.turn(tracker)):
             return self._stop(dispatcher, form.POLICY.stop_response)
         before = Before.validation(dispatcher, tracker, self.form_name())
+        kept = self._value_for_another_question(dispatcher, tracker)
+        if kept is not None:
+            return break_loops(dispatcher, before, kept, form.FORM_SLOTS)
         try:
             events: list[EventType] = await super().run(dispatcher, tracker, domain)
         except CRMError as error:
             logger.warning("Appointment form: CRM unavailable: %s", error)
             return self._stop(dispatcher, responses.CRM_UNAVAILABLE)
         return break_loops(dispatcher, before, events, form.FORM_SLOTS)
+
+    def _value_for_another_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """Keep a day named before its question as the wish ("am Samstag" is no workshop)."""
+        today = self.services.today()
+        kinds = BOOKING_KINDS if self.form_name() == form.BOOK_FORM else {}
+        return keep_for_another_question(
+            dispatcher,
+            slots.turn(tracker),
+            form.POLICY,
+            kinds,
+            today,
+            kept=lambda noted: {form.PREFERENCE: parse_when(noted.value, today).to_text()},
+            misplaced_responses={form.WORKSHOP: "utter_dealer_location_unknown"},
+        )
 
     @staticmethod
     def _stop(dispatcher: CollectingDispatcher, response: str) -> list[EventType]:
@@ -208,7 +238,13 @@ class AppointmentFormValidation(UsesServices, FormValidationAction, ABC):
             if nearest:
                 return await self._workshop_chosen(tracker, nearest[0].code)
             return _decided(dispatcher, answers.workshop_not_found(text))
-        found = answers.workshop_by_name(text, await crm_call(crm.find_workshops()))
+        workshops = await crm_call(crm.find_workshops())
+        town = answers.town_without_workshop(text, workshops)
+        if town is not None:  # "Hamburg": the nearest workshops to choose from
+            name, area = town
+            nearest = await crm_call(crm.find_workshops(postal_code=area))
+            return _decided(dispatcher, answers.nearest_instead(name, nearest))
+        found = answers.workshop_by_name(text, workshops)
         if isinstance(found, str):
             return await self._workshop_chosen(tracker, found)
         return _decided(dispatcher, found)

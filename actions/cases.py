@@ -28,6 +28,7 @@ from actions.journey_support import (
 from actions.services import Services, UsesServices
 from bot.crm.enums import CaseKind, CasePriority
 from bot.crm.errors import CRMError
+from bot.dialogue.noted_values import Kind
 from bot.self_service.cases import (
     complaint_handoff_reason,
     describes_what_happened,
@@ -88,6 +89,11 @@ class ValidateCaseForm(JourneyFormValidation):
     FORM_SLOTS = CASE_SLOTS
     OWN_INTENTS = frozenset({"inform", "affirm", "deny", "complaint", "warranty_claim"})
     FREE_TEXT_SLOTS = frozenset({CASE_DESCRIPTION, CASE_SINCE})
+    VALUE_KINDS = {
+        CASE_DESCRIPTION: frozenset({Kind.TEXT}),
+        CASE_VEHICLE: frozenset({Kind.CHOICE}),
+        CASE_SINCE: frozenset({Kind.DATE}),
+    }
 
     def name(self) -> str:
         """Return the action's name in the domain."""

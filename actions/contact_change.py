@@ -26,6 +26,7 @@ from actions.services import Services, UsesServices
 from bot.crm.enums import Channel, Country
 from bot.crm.errors import CRMError, CRMValidationError
 from bot.crm.schemas import ContactChange, Customer
+from bot.dialogue.noted_values import Kind, Noted
 from bot.self_service.contact_data import (
     Address,
     ContactField,
@@ -106,10 +107,23 @@ class ValidateContactChangeForm(JourneyFormValidation):
     FORM_SLOTS = CONTACT_SLOTS
     OWN_INTENTS = frozenset({"inform", "affirm", "deny", "change_address"})
     YES_NO_SLOTS = frozenset({CONFIRMED})
+    VALUE_KINDS = {  # an e-mail address or phone number while the field is asked
+        CONTACT_FIELD: frozenset({Kind.CHOICE}),
+        NEW_EMAIL: frozenset({Kind.EMAIL}),
+        NEW_PHONE: frozenset({Kind.PHONE}),
+    }
 
     def name(self) -> str:
         """Return the action's name in the domain."""
         return "validate_contact_change_form"
+
+    def kept_value(self, noted: Noted) -> dict[str, Any]:
+        """Take a valid new e-mail address or phone number given for "what to change?"."""
+        field = ContactField.EMAIL if noted.kind is Kind.EMAIL else ContactField.PHONE
+        value = _read(field.value, noted.value, None, Country.DE)  # the country: addresses only
+        if isinstance(value, Problem):
+            return {}
+        return {CONTACT_FIELD: field.value, VALUE_SLOTS[field.value]: value}
 
     async def required_slots(
         self,

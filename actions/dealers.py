@@ -21,6 +21,7 @@ from actions.journey_support import crm_call, start_form
 from actions.services import Services, UsesServices
 from bot.crm.errors import CRMError
 from bot.crm.schemas import Workshop
+from bot.dialogue.noted_values import Kind
 from bot.self_service.dealers import Place, read_place, workshop_values
 from bot.self_service.places import postal_code_area
 
@@ -147,6 +148,8 @@ class ValidateDealerForm(JourneyFormValidation):
 
     FORM_SLOTS = (DEALER_LOCATION,)
     OWN_INTENTS = frozenset({"inform", "dealer_info"})
+    VALUE_KINDS = {DEALER_LOCATION: frozenset({Kind.PLACE})}
+    MISPLACED_RESPONSES = {DEALER_LOCATION: "utter_dealer_location_unknown"}
 
     def name(self) -> str:
         """Return the action's name in the domain."""

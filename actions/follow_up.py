@@ -5,7 +5,10 @@ From the handoff until an agent hands the chat back, the slot
 messages that add to the concern (further details, a complaint, "wie lange
 noch?", what the model did not understand) here: the message joins the
 escalation's transcript and summary, and the customer hears that it was
-added, instead of a second case, the same ticket again or a fallback.
+added, instead of a second case, the same ticket again or a fallback. A
+question about the wait ("Wie lange dauert das denn noch?", marked by the NLU
+component :mod:`bot.nlu.components.wait_question_marker`) is added too and
+answered with the place in the queue (or the ticket and callback time).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import default_escalation_client
+from actions.handoff import default_escalation_client, tell_what_happens_next
 from actions.turn_errors import TurnGuard
 from bot.dialogue.slots import ESCALATION_OPEN, ESCALATION_TICKET
 from bot.escalation.client import EscalationClient, EscalationUnavailable, NoOpenEscalation
 from bot.escalation.schemas import CustomerMessage
+from bot.escalation.wait_question import is_wait_question
 from bot.settings import SettingsError
 
 logger = logging.getLogger(__name__)
@@ -66,7 +70,10 @@ class ActionAddToEscalation(TurnGuard, Action):
             logger.error("Follow-up not added to the escalation: %s", error)
             dispatcher.utter_message(response="utter_follow_up_not_added")
             return []
-        dispatcher.utter_message(
-            response="utter_follow_up_added", ticket_number=receipt.ticket_number or ticket
-        )
+        if receipt.queue is not None and is_wait_question(text):
+            tell_what_happens_next(dispatcher, receipt.queue)
+        else:
+            dispatcher.utter_message(
+                response="utter_follow_up_added", ticket_number=receipt.ticket_number or ticket
+            )
         return [SlotSet(ESCALATION_TICKET, receipt.ticket_number)]

@@ -24,6 +24,7 @@ from actions.contracts import serve_contract_info
 from actions.invoices import serve_invoice_question
 from actions.journey_support import send, verified_customer
 from actions.loop_breaker import Before, break_loops
+from actions.noted_values import keep_for_another_question
 from actions.orders import serve_order_status
 from actions.services import UsesServices
 from bot.crm.errors import CRMError
@@ -31,6 +32,7 @@ from bot.dialogue import responses
 from bot.dialogue.form_policy import FormPolicy
 from bot.dialogue.intents import AFFIRM, DENY, INFORM, NOT_UNDERSTOOD
 from bot.dialogue.loop_breaker import DIALOGUE_LOOP, missed_before
+from bot.dialogue.noted_values import Kind, Noted
 from bot.self_service.account import read_account_topic
 from bot.self_service.invoices import InvoiceRequest, read_request
 from bot.self_service.replies import Reply
@@ -63,13 +65,18 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
     Subclasses name their form's slots (:attr:`FORM_SLOTS`), the intents that
     belong to the form (:attr:`OWN_INTENTS`) and the slots that ask yes or no
     (:attr:`YES_NO_SLOTS`, where "nein" is an answer, not a stop) and the
-    slots that take any text (:attr:`FREE_TEXT_SLOTS`).
+    slots that take any text (:attr:`FREE_TEXT_SLOTS`). :attr:`VALUE_KINDS`
+    says what kind of value each question takes, so that a value meant for
+    another question is kept for it (:mod:`bot.dialogue.noted_values`);
+    :attr:`MISPLACED_RESPONSES` answers a value no question takes.
     """
 
     FORM_SLOTS: tuple[str, ...] = ()
     OWN_INTENTS: frozenset[str] = frozenset({INFORM, AFFIRM, DENY})
     YES_NO_SLOTS: frozenset[str] = frozenset()
     FREE_TEXT_SLOTS: frozenset[str] = frozenset()
+    VALUE_KINDS: dict[str, frozenset[Kind]] = {}
+    MISPLACED_RESPONSES: dict[str, str] = {}
 
     @abstractmethod
     def name(self) -> str:
@@ -97,8 +104,29 @@ class JourneyFormValidation(UsesServices, FormValidationAction, ABC):
                 SlotSet(slots.REQUESTED_SLOT, None),
             ]
         before = Before.validation(dispatcher, tracker, self.form_name())
-        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        kept = self._value_for_another_question(dispatcher, tracker)
+        events: list[EventType] = (
+            kept if kept is not None else await super().run(dispatcher, tracker, domain)
+        )
         return break_loops(dispatcher, before, events, self.FORM_SLOTS)
+
+    def _value_for_another_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """Keep a value meant for another question; None when the message answers this one."""
+        return keep_for_another_question(
+            dispatcher,
+            slots.turn(tracker),
+            self.policy,
+            self.VALUE_KINDS,
+            self.services.today(),
+            kept=self.kept_value,
+            misplaced_responses=self.MISPLACED_RESPONSES,
+        )
+
+    def kept_value(self, noted: Noted) -> dict[str, Any]:
+        """Return the slot values for a value kept for a later question (as said, by default)."""
+        return {noted.slot: noted.value}
 
     def answer(self, tracker: Tracker, slot: str) -> str | None:
         """Return the message text when it answers the question for ``slot``, else None."""

@@ -22,6 +22,7 @@ from actions.journey_support import crm_call, start_form, verified_customer
 from actions.services import UsesServices
 from bot.crm.errors import CRMError
 from bot.crm.schemas import LeadCreate
+from bot.dialogue.noted_values import Kind, Noted
 from bot.self_service.contact_data import Problem
 from bot.self_service.dealers import read_place
 from bot.self_service.test_drive import read_contact, read_model, read_name
@@ -77,10 +78,28 @@ class ValidateTestDriveForm(JourneyFormValidation):
     FORM_SLOTS = TEST_DRIVE_SLOTS
     OWN_INTENTS = frozenset({"inform", "affirm", "test_drive", "dealer_info"})  # "in Köln"
     FREE_TEXT_SLOTS = frozenset({DATE, NAME})
+    VALUE_KINDS = {
+        MODEL: frozenset({Kind.CHOICE}),
+        WORKSHOP: frozenset({Kind.PLACE}),
+        DATE: frozenset({Kind.DATE}),
+        NAME: frozenset({Kind.NAME}),
+        CONTACT: frozenset({Kind.EMAIL, Kind.PHONE}),
+    }
+    MISPLACED_RESPONSES = {WORKSHOP: "utter_dealer_location_unknown"}
 
     def name(self) -> str:
         """Return the action's name in the domain."""
         return "validate_test_drive_form"
+
+    def kept_value(self, noted: Noted) -> dict[str, Any]:
+        """Keep an e-mail address or phone number as the contact, a name as read."""
+        if noted.kind is Kind.EMAIL:
+            return {CONTACT: {"email": noted.value}}
+        if noted.kind is Kind.PHONE:
+            return {CONTACT: {"phone": noted.value}}
+        if noted.kind is Kind.NAME:
+            return {NAME: read_name(noted.value)}
+        return {noted.slot: noted.value}
 
     def extract_test_drive_model(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

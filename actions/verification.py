@@ -19,6 +19,7 @@ from bot.crm.errors import CRMError
 from bot.dialogue import responses
 from bot.dialogue.form_policy import FormPolicy
 from bot.dialogue.intents import LEAVING, SMALL_TALK
+from bot.dialogue.loop_breaker import DIALOGUE_LOOP, Loop, Step
 from bot.dialogue.slots import VERIFICATION_FORM
 from bot.topics import IDENTIFIED, needs_verification
 from bot.verification import (
@@ -243,8 +244,9 @@ class ActionAskCustomerNumber(TurnGuard, Action):
 
     The first time with the reason; again after a failed check briefly, with
     an example; when the customer gave a postal code instead, with thanks
-    for it and what is still missing; from the fourth question in one
-    verification on, with where to find the number and the offer of a human.
+    for it and what is still missing; after two answers in a row that missed
+    it (the loop breaker's rephrased question), or from the fourth question in
+    one verification on, with where to find the number and the offer of a human.
     """
 
     def name(self) -> str:
@@ -269,8 +271,12 @@ TROUBLE_AFTER_QUESTIONS = 3
 def _customer_number_question(tracker: Tracker) -> str:
     if tracker.get_slot(slots.REQUESTED_SLOT) is None:
         return "utter_ask_verification_form_customer_number"
-    if _questions_in_this_verification(tracker) >= TROUBLE_AFTER_QUESTIONS:
-        return "utter_ask_customer_number_with_help"
+    loop = Loop.decode(tracker.get_slot(DIALOGUE_LOOP))
+    rephrase = (
+        loop is not None and loop.slot == slots.CUSTOMER_NUMBER and loop.step is Step.REPHRASE
+    )
+    if rephrase or _questions_in_this_verification(tracker) >= TROUBLE_AFTER_QUESTIONS:
+        return "utter_ask_customer_number_with_help"  # asked differently: the loop breaker's step
     if tracker.get_slot(slots.POSTAL_CODE):
         return "utter_ask_customer_number_after_postal_code"
     return "utter_ask_customer_number_again"

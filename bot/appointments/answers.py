@@ -28,6 +28,8 @@ from bot.appointments.offers import (
 from bot.crm.schemas import Slot, Workshop
 from bot.dialogue import slots
 from bot.formatting import format_date, format_time
+from bot.self_service.dealers import read_place
+from bot.self_service.places import postal_code_area
 from bot.self_service.replies import Button, Reply
 
 USUAL = "@usual"
@@ -83,6 +85,30 @@ def workshop_not_found(place: str) -> Decision:
     return Decision(
         {slots.APPOINTMENT_WORKSHOP: None},
         Reply("utter_appointment_workshop_not_found", {"place": place}),
+    )
+
+
+def town_without_workshop(text: str, workshops: Sequence[Workshop]) -> tuple[str, str] | None:
+    """Return a known town the answer names that has no workshop, and its postal code area.
+
+    "in Hamburg" -> ("Hamburg", "20095") when no workshop is in Hamburg; None
+    for a town with a workshop, a workshop's name, or words that are no town.
+    """
+    if match_workshops(text, workshops):
+        return None
+    place = read_place(text)
+    area = postal_code_area(place.city) if place is not None and place.city else None
+    return (place.city, area) if place is not None and place.city and area else None
+
+
+def nearest_instead(town: str, nearest: Sequence[Workshop]) -> Decision:
+    """Offer the nearest workshops (to the town's postal code area) as buttons."""
+    if not nearest:
+        return workshop_not_found(town)
+    buttons = tuple(Button.saying(w.name, w.name) for w in nearest[:MAX_WORKSHOP_CHOICES])
+    return Decision(
+        {slots.APPOINTMENT_WORKSHOP: None},
+        Reply("utter_appointment_workshop_nearest", {"place": town}, buttons=buttons),
     )
 
 

@@ -182,6 +182,9 @@ class FollowUpReceipt(Schema):
 
     escalation_id: int
     ticket_number: str
+    queue: IntakeReceipt | None = Field(
+        None, description="Its place in the queue now (the answer to a question about the wait)."
+    )
 
 
 class LoginRequest(Command):

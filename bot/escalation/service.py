@@ -396,7 +396,8 @@ class EscalationService:
 
         The message joins the transcript and the summary gets a "Nachtrag", so
         the agent who claims it reads everything; the same message (by its
-        timestamp) is added once.
+        timestamp) is added once. The receipt carries the escalation's place
+        in the queue, for a customer who asked how long the wait still takes.
 
         Raises:
             EscalationNotFound: The conversation has no open escalation.
@@ -419,9 +420,12 @@ class EscalationService:
                     EscalationMessage(role="customer", text=text, sent_at=sent, source_key=key)
                 )
                 row.summary = f"{row.summary}\nNachtrag des Kunden: {text[:300]}"
-            return schemas.FollowUpReceipt(
-                escalation_id=int(row.id), ticket_number=views.ticket_number(int(row.id))
-            )
+            escalation_id = int(row.id)
+        return schemas.FollowUpReceipt(
+            escalation_id=escalation_id,
+            ticket_number=views.ticket_number(escalation_id),
+            queue=self.receipt(escalation_id, created=False),
+        )
 
     def resolve(
         self, escalation_id: int, agent_id: int, resolution: str, note: str | None

@@ -755,3 +755,49 @@ def test_the_pick_up_responses_exist_with_their_placeholders(domain) -> None:
     for placeholder in ("{vehicle}", "{pickup_weekday}", "{pickup_date}", "{pickup_hours}"):
         assert placeholder in later
     assert "utter_appointment_ready_today" in domain["responses"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "values"),
+    [
+        ("appointment_service", {}),
+        ("appointment_workshop", {"appointment_service": "inspection"}),
+    ],
+)
+async def test_a_day_named_before_its_question_is_kept_as_the_wish(
+    services, domain, asked: str, values: dict[str, Any]
+) -> None:
+    found, dispatcher = await validate(
+        services, domain, user("am Samstag", "inform"), asked=asked, values=values
+    )
+    assert responses(dispatcher) == ["utter_noted_date"]  # not "In am Samstag ..."
+    assert found[asked] is None
+    assert found["appointment_preference"]  # offered with the time question
+
+
+async def test_an_email_address_is_no_workshop(services, domain) -> None:
+    found, dispatcher = await validate(
+        services,
+        domain,
+        user("peter@example.org", "inform"),
+        asked="appointment_workshop",
+        values={"appointment_service": "inspection"},
+    )
+    assert responses(dispatcher) == ["utter_dealer_location_unknown"]  # no "Zu peter@..."
+    assert found["appointment_workshop"] is None
+    assert "appointment_preference" not in found
+
+
+async def test_a_town_without_a_workshop_offers_the_nearest_as_buttons(services, domain) -> None:
+    found, dispatcher = await validate(
+        services,
+        domain,
+        user("in Hamburg", "inform", entities=[("city", "Hamburg")]),
+        asked="appointment_workshop",
+        values={"appointment_service": "inspection"},
+    )
+    assert responses(dispatcher) == ["utter_appointment_workshop_nearest"]
+    assert dispatcher.messages[0]["place"] == "Hamburg"
+    titles = [button["title"] for button in dispatcher.messages[0]["buttons"]]
+    assert titles[:2] == ["Nordlicht Autohaus Berlin", "Nordlicht Autohaus Köln"]  # from 20095 on
+    assert found["appointment_workshop"] is None

@@ -218,3 +218,12 @@ async def test_a_verified_number_without_a_valid_claim_writes_nothing(
     tracker = make_tracker(domain, [], confirmed)
     await ActionSubmitContactChange(services).run(CollectingDispatcher(), tracker, domain)
     assert crm_service_local.get_profile("K-100001").customer.email == "anna.schmidt@example.de"
+
+
+async def test_an_email_address_for_what_to_change_is_taken_as_the_new_one(
+    services, domain
+) -> None:
+    values, dispatcher = await validate(services, domain, "contact_field", "peter@example.org")
+    assert responses(dispatcher) == ["utter_noted_email"]
+    assert (values["contact_field"], values["new_email"]) == ("email", "peter@example.org")
+    assert "requested_slot" not in values  # the form goes on to the yes

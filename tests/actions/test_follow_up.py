@@ -45,3 +45,24 @@ async def test_after_the_escalation_closed_the_bot_answers_again(domain, escalat
     )
     assert responses(dispatcher) == ["utter_follow_up_closed"]
     assert as_dict(events) == {"escalation_open": False, "escalation_ticket": None}
+
+
+async def test_a_question_about_the_wait_is_added_and_answered_with_the_queue(
+    domain,
+    escalations,  # noqa: F811
+) -> None:
+    feature, client = escalations
+    feature.agents.create_agent("keller", "geheim-genug-1")
+    feature.agents.authenticate("keller", "geheim-genug-1")  # an agent is online
+    await ActionRequestHuman(client).run(CollectingDispatcher(), request_tracker(domain), domain)
+    [escalation] = feature.service.list_escalations("open")
+    dispatcher = CollectingDispatcher()
+    message = follow_up(domain, "Wie lange dauert das denn noch?", "appointment_status", at=2.0)
+    await ActionAddToEscalation(client).run(dispatcher, message, domain)
+    assert responses(dispatcher) == ["utter_handoff_queue_again"]
+    assert (dispatcher.messages[0]["queue_position"], dispatcher.messages[0]["wait_minutes"]) == (
+        1,
+        6,
+    )
+    detail = feature.service.get_escalation(escalation.id)
+    assert "Nachtrag des Kunden: Wie lange dauert das denn noch?" in detail.summary

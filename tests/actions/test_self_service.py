@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -197,8 +198,41 @@ async def test_a_test_drive_in_a_town_without_a_workshop_goes_to_the_nearest(
         domain, "test_drive_form", "test_drive_workshop", "am Samstag", customer=None
     )
     events, dispatcher = await run(ValidateTestDriveForm(services), tracker, domain)
-    assert responses(dispatcher) == ["utter_dealer_location_unknown"]  # not "In am Samstag"
+    # not "In am Samstag haben wir keinen Standort": the date is kept for its question
+    assert responses(dispatcher) == ["utter_noted_date"]
+    assert dispatcher.messages[0]["value"] == "am Samstag"
     assert as_dict(events)["test_drive_workshop"] is None
+    assert as_dict(events)["test_drive_date"] == "am Samstag"
+
+
+@pytest.mark.parametrize(
+    ("text", "response", "slot", "value"),
+    [
+        ("Peter Lustig", "utter_noted_name", "test_drive_name", "Peter Lustig"),
+        (
+            "peter@example.org",
+            "utter_noted_email",
+            "test_drive_contact",
+            {"email": "peter@example.org"},
+        ),
+        ("0171 1234567", "utter_noted_phone", "test_drive_contact", {"phone": "0171 1234567"}),
+    ],
+)
+async def test_a_value_for_a_later_question_is_kept_while_the_place_is_asked(
+    services, domain, text: str, response: str, slot: str, value: object
+) -> None:
+    tracker = form_tracker(domain, "test_drive_form", "test_drive_workshop", text, customer=None)
+    events, dispatcher = await run(ValidateTestDriveForm(services), tracker, domain)
+    assert responses(dispatcher) == [response]  # never "In Peter Lustig haben wir ..."
+    assert as_dict(events)[slot] == value
+    assert as_dict(events)["test_drive_workshop"] is None
+
+
+async def test_a_date_while_the_dealer_search_asks_for_a_place_is_no_town(services, domain) -> None:
+    tracker = form_tracker(domain, "dealer_form", "dealer_location", "am Samstag", customer=None)
+    events, dispatcher = await run(ValidateDealerForm(services), tracker, domain)
+    assert responses(dispatcher) == ["utter_dealer_location_unknown"]
+    assert as_dict(events)["dealer_location"] is None
 
 
 async def test_a_prospects_lead_is_recorded(services, domain, crm_service_local) -> None:

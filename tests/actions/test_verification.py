@@ -251,3 +251,12 @@ async def test_the_customer_number_is_asked_with_the_reason_once(domain) -> None
     )
     assert responses(first) == ["utter_ask_verification_form_customer_number"]
     assert responses(again) == ["utter_ask_customer_number_again"]
+
+
+async def test_the_customer_number_missed_twice_in_a_row_is_asked_with_help(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        domain, [], {"requested_slot": "customer_number", "dialogue_loop": "customer_number:2"}
+    )
+    await ActionAskCustomerNumber().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_customer_number_with_help"]

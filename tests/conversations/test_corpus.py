@@ -9,6 +9,7 @@ conversations reaching their goal, and every transcript, go to
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -147,11 +148,22 @@ def leaks_in(text: str) -> list[str]:
     ]
 
 
+def _readable(context: str) -> str:
+    """Return a stored turn context with its JSON escapes undone ("\\u201e" is "„")."""
+    try:
+        return json.dumps(json.loads(context), ensure_ascii=False)
+    except ValueError:
+        return context
+
+
 def test_the_inbox_keeps_only_masked_texts_of_the_corpus(crm_server) -> None:
     """Runs after the corpus (file order): nothing personal in the inbox's texts or turns."""
     with sqlite3.connect(crm_server.database) as connection:
         texts = [row[0] for row in connection.execute("SELECT text FROM training_inbox")]
-        turns = [row[0] for row in connection.execute("SELECT context FROM training_sightings")]
+        turns = [
+            _readable(row[0])
+            for row in connection.execute("SELECT context FROM training_sightings")
+        ]
     assert texts, "the corpus put nothing into the inbox: is the collector running?"
     leaks = {found for text in [*texts, *turns] for found in leaks_in(text)}
     assert leaks == set()

@@ -232,3 +232,29 @@ def test_the_crm_failing_during_the_booking_is_answered_politely(rasa_server, cr
         assert turn.seconds < 3.0
     again = chat.say("Ich möchte einen Werkstatttermin buchen")
     assert "Worum soll es" in again.text  # starts afresh
+
+
+def test_a_day_named_while_the_service_is_asked_is_kept_as_the_wish(rasa_server) -> None:
+    chat = logged_in(rasa_server, "K-200011")
+    chat.say("Ich brauche einen Werkstatttermin")
+    noted = chat.say("am Samstag")
+    assert "„am Samstag“ habe ich mir schon notiert" in noted.text
+    assert "Worum soll es bei dem Termin gehen?" in noted.text  # asked again
+    chat.say("Inspektion")
+    offered = chat.say("ja")  # the usual workshop
+    assert "Zu Ihrem Wunsch passen" in offered.text
+    titles = [b["title"] for m in offered.messages for b in m.get("buttons", [])]
+    assert titles and all(title.startswith("Sa., ") for title in titles), titles
+    chat.say("abbrechen")
+
+
+def test_a_town_without_a_workshop_offers_the_nearest_to_choose(rasa_server) -> None:
+    chat = logged_in(rasa_server, "K-200011")
+    chat.say("Ich brauche einen Werkstatttermin")
+    chat.say("Inspektion")
+    assert "In welcher Stadt" in chat.say("nein").text  # not the usual workshop
+    nearest = chat.say("Hamburg")
+    assert "In Hamburg haben wir leider keine Werkstatt" in nearest.text
+    assert nearest.buttons[:2] == ["Nordlicht Autohaus Berlin", "Nordlicht Autohaus Köln"]
+    assert "frei" in chat.say("Nordlicht Autohaus Berlin").text  # chosen: the times there
+    chat.say("abbrechen")

@@ -110,3 +110,46 @@ def test_a_prospect_books_a_test_drive_lead(rasa_server, crm_server) -> None:
         "Samstag vormittag",
         None,
     )
+
+
+def test_values_for_later_questions_are_kept_while_the_place_is_asked(
+    rasa_server, crm_server
+) -> None:
+    """The issue's example: date, name and e-mail given while the place is asked."""
+    chat = Chat(rasa_server)
+    chat.say("Ich würde gern eine Probefahrt machen")
+    assert "Wo möchten Sie" in chat.say('/inform{"vehicle_model": "Strato GT"}').text
+    answers = [chat.say(said).text for said in ("am Samstag", "Peter Lustig", "peter@example.org")]
+    assert not any("keinen Standort" in answer for answer in answers)
+    assert "„am Samstag“ habe ich mir schon notiert" in answers[0]
+    assert "Ihren Namen (Peter Lustig)" in answers[1]
+    assert "peter@example.org habe ich mir schon notiert" in answers[2]
+    assert all("Wo möchten Sie" in answer for answer in answers)
+    done = chat.say("in Hamburg").text  # no workshop there: the nearest, and nothing more to ask
+    assert "In Hamburg haben wir leider keinen Standort – am nächsten ist" in done
+    assert "Probefahrt-Anfrage P-" in done
+    lead = crm_lead(crm_server, done.split("Probefahrt-Anfrage ")[1].split(" ")[0])
+    assert lead is not None
+    assert (lead.name, lead.email, lead.model, lead.preferred_date) == (
+        "Peter Lustig",
+        "peter@example.org",
+        "Strato GT",
+        "am Samstag",
+    )
+
+
+@pytest.mark.parametrize("said", ["am Samstag", "Peter Lustig", "peter@example.org"])
+def test_a_date_a_name_or_an_email_is_no_town_for_the_dealer_search(rasa_server, said: str) -> None:
+    chat = Chat(rasa_server)
+    assert "In welcher Stadt" in chat.say("Wo finde ich einen Händler?").text
+    answer = chat.say(said).text
+    assert "keinen Standort" not in answer and "keinem Ort zuordnen" in answer, answer
+
+
+def test_an_email_address_for_what_to_change_goes_on_to_the_yes(rasa_server) -> None:
+    chat = Chat(rasa_server, metadata={"customer_token": customer_token("K-100005")})
+    assert "Was möchten Sie ändern?" in chat.say("Ich möchte meine Kontaktdaten ändern").text
+    answer = chat.say("julia.neu@example.org")
+    assert "julia.neu@example.org habe ich mir schon notiert" in answer.text
+    assert "auf julia.neu@example.org" in answer.text and answer.buttons[:2] == ["/affirm", "/deny"]
+    assert "abgebrochen" in chat.say("abbrechen").text

@@ -77,9 +77,30 @@ def test_every_form_question_has_its_rephrased_variation_with_buttons() -> None:
     assert {f"{slot}:2" for slot in asked} <= rephrased
     for name, variations in domain["responses"].items():
         for variation in variations:
-            if variation.get("condition"):
+            if _loop_step(variation) == 2 and name.startswith("utter_ask_"):
                 payloads = [b["payload"] for b in variation.get("buttons", [])]
                 assert "/request_human" in payloads and "abbrechen" in payloads, name
+
+
+def test_every_open_question_asked_a_second_time_explains_with_an_example() -> None:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    asked = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
+    asked -= {"customer_number"}  # its own questions: see actions/verification.py
+    assert {f"{slot}:1" for slot in asked} <= set(_conditions(domain))
+    for name, variations in domain["responses"].items():
+        base = next((v for v in variations if not v.get("condition")), {})
+        for variation in variations:
+            if _loop_step(variation) == 1:
+                assert "„" in variation["text"], name  # an example answer, quoted
+                assert variation["text"] != base.get("text"), name  # never verbatim
+                assert variation.get("buttons") == base.get("buttons"), name  # no human yet
+
+
+def _loop_step(variation: dict[str, Any]) -> int | None:
+    for condition in variation.get("condition", []):
+        if condition["name"] == "dialogue_loop":
+            return int(str(condition["value"]).rpartition(":")[2])
+    return None
 
 
 def test_a_repeat_after_a_question_in_between_counts_but_never_hands_over() -> None:
