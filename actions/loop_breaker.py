@@ -26,7 +26,9 @@ from bot.dialogue.loop_breaker import (
     Step,
     after_answer,
     after_question_in_between,
+    after_value_kept,
     counts_as_answer,
+    kept_for_another_question,
     progressed,
 )
 
@@ -119,8 +121,16 @@ def break_loops(
             # answer (a fallback, a wish to leave); a slot event would stop that.
             return events
         watched = [*form_slots, *counts_of_its_own, slots.REQUESTED_SLOT]
-        moved_on = progressed(before.values, changes, watched)
-        loop = after_answer(previous, asked, moved_on=moved_on)
+        own_counts = set(counts_of_its_own)
+        if (
+            asked is not None
+            and not any(name in own_counts for name, _ in changes)
+            and (kept_for_another_question(before.values, changes, asked, form_slots))
+        ):
+            loop = after_value_kept(previous, asked)  # asked again, in the other wording
+        else:
+            moved_on = progressed(before.values, changes, watched)
+            loop = after_answer(previous, asked, moved_on=moved_on)
     if loop is None:  # moved on, or the form (re)starts: a fresh count
         return [*events, SlotSet(DIALOGUE_LOOP, None)] if previous else events
     if loop.step is Step.HAND_OVER:

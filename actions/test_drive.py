@@ -2,7 +2,8 @@
 
 No verification needed; a verified customer finds name, e-mail and their
 usual workshop filled in already. The place becomes the nearest workshop
-(by postal code) or the city's workshop.
+(by postal code) or the city's workshop; a town without one gets its
+nearest workshops to choose from.
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ from rasa_sdk.types import DomainDict
 from actions import slots
 from actions.dealers import search_workshops
 from actions.journey_forms import JourneyFormValidation
-from actions.journey_support import crm_call, start_form, verified_customer
+from actions.journey_support import crm_call, send, start_form, verified_customer
 from actions.services import UsesServices
 from bot.crm.errors import CRMError
 from bot.crm.schemas import LeadCreate
 from bot.dialogue.noted_values import Kind, Noted
 from bot.self_service.contact_data import Problem
 from bot.self_service.dealers import read_place
-from bot.self_service.test_drive import read_contact, read_model, read_name
+from bot.self_service.test_drive import (
+    nearest_choice,
+    offered_workshop,
+    read_contact,
+    read_model,
+    read_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +142,16 @@ class ValidateTestDriveForm(JourneyFormValidation):
         text = self.answer(tracker, WORKSHOP)
         if text is None:
             return {}
+        offered = [option.payload for option in slots.offered_options(tracker)]
+        if offered:  # the nearest workshops were offered: a click, a name or "der erste"
+            try:
+                workshops = await crm_call(self.services.crm.find_workshops())
+            except CRMError as error:
+                logger.warning("Workshop list failed: %s", error)
+                workshops = []
+            chosen = offered_workshop(text, offered, workshops)
+            if chosen is not None:
+                return {WORKSHOP: {"code": chosen.code, "name": chosen.name}}
         place = read_place(
             text, city=self.entity(tracker, "city"), postal_code=self.entity(tracker, "postal_code")
         )
@@ -155,13 +172,10 @@ class ValidateTestDriveForm(JourneyFormValidation):
         if not search.workshops:
             dispatcher.utter_message(response="utter_dealer_none", place=place.label)
             return {WORKSHOP: None}
+        if search.instead_of:  # "Hamburg": the nearest workshops to choose from
+            send(dispatcher, [nearest_choice(search.instead_of, search.workshops)])
+            return {WORKSHOP: None}
         nearest = search.workshops[0]
-        if search.instead_of:
-            dispatcher.utter_message(
-                response="utter_test_drive_nearest_instead",
-                place=search.instead_of,
-                workshop_name=nearest.name,
-            )
         return {WORKSHOP: {"code": nearest.code, "name": nearest.name}}
 
     def extract_test_drive_date(

@@ -13,9 +13,14 @@ as ``"<slot>:<misses>"``:
   (reason :data:`LOOP_REASON`).
 
 Any progress (a slot of the form gets a value, the form stops or ends)
-clears the count. A question in between (a digression) is no answer, but
-the form asks its question again after it: that counts up to the rephrased
-question, never to a handoff; a message the assistant could not place
+clears the count - except a value kept for another question while this one
+stays open (:mod:`bot.dialogue.noted_values`): the question is asked again,
+alternately with its example and plainly, so that a customer who answers
+three other questions first never reads the same words twice in a row, and
+is never handed over for it. A question in between (a
+digression) is no answer, but the form asks its question again after it:
+that counts up to the rephrased question, never to a handoff; a message the
+assistant could not place
 (:data:`~bot.dialogue.intents.NOT_UNDERSTOOD`) is a miss, and from the
 second one on its "I can't help with that" is left out: the rephrased
 question or the handoff says enough.
@@ -161,3 +166,42 @@ def after_answer(previous: object, asked: str | None, *, moved_on: bool) -> Loop
     loop = Loop.decode(previous)
     misses = loop.misses if loop is not None and loop.slot == asked else 0
     return Loop(asked, misses + 1)
+
+
+def kept_for_another_question(
+    before: Mapping[str, Any],
+    changes: Iterable[tuple[str, Any]],
+    asked: str | None,
+    form_slots: Iterable[str],
+) -> bool:
+    """Tell whether the answer filled other questions of the form while ``asked`` stays open.
+
+    Args:
+        before: The slot values before the turn.
+        changes: The turn's slot changes, in order (later ones win).
+        asked: The slot the form had asked for.
+        form_slots: The form's question slots.
+
+    """
+    if asked is None:
+        return False
+    after = dict(changes)
+    if after.get(asked) is not None or after.get(REQUESTED_SLOT, asked) != asked:
+        return False
+    others = set(form_slots) - {asked, REQUESTED_SLOT}
+    return any(
+        name in others and value is not None and value != before.get(name)
+        for name, value in after.items()
+    )
+
+
+def after_value_kept(previous: object, asked: str) -> Loop | None:
+    """Return the loop after a value was kept for another question and ``asked`` is asked again.
+
+    The wording alternates between the question with its example (one miss)
+    and the plain question (no count): the customer made progress, so this
+    never counts towards the rephrased question or a handoff.
+    """
+    loop = Loop.decode(previous)
+    misses = loop.misses if loop is not None and loop.slot == asked else 0
+    return None if misses == REPHRASE_AT - 1 else Loop(asked, REPHRASE_AT - 1)

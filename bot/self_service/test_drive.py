@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 
+from bot.crm.schemas import Workshop
 from bot.self_service.contact_data import Problem, read_email, read_phone
+from bot.self_service.replies import Button, Reply
+
+MAX_NEAREST = 3
+"""Nearest workshops offered when the customer's town has none."""
 
 MODELS = ("Aurora Limousine", "Aurora Touring", "Vela e", "Strato GT")
 """The models available for test drives."""
@@ -56,3 +62,23 @@ def read_name(text: str) -> str | None:
     if not 2 <= len(name) <= 80 or re.search(r"\d|@", name) or len(name.split()) > 5:
         return None
     return name
+
+
+def nearest_choice(town: str, nearest: Sequence[Workshop]) -> Reply:
+    """Offer the nearest workshops to a town without one, as buttons naming each."""
+    buttons = tuple(Button.saying(w.name, w.name) for w in nearest[:MAX_NEAREST])
+    return Reply("utter_test_drive_nearest_choice", {"place": town}, buttons=buttons)
+
+
+def offered_workshop(
+    text: str, offered: Collection[str], workshops: Sequence[Workshop]
+) -> Workshop | None:
+    """Return the offered workshop ``text`` names (a click, its name typed or "der erste").
+
+    ``offered`` are the names on the buttons of the bot's last message; an
+    ordinal or "ja" was already turned into the name it picks.
+    """
+    wanted = text.strip().casefold()
+    if wanted not in {name.casefold() for name in offered}:
+        return None
+    return next((w for w in workshops if w.name.casefold() == wanted), None)

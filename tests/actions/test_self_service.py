@@ -13,7 +13,7 @@ from actions.dealers import ActionDealerInfo, ValidateDealerForm
 from actions.journey_forms import ActionAnswerDigression
 from actions.test_drive import ActionStartTestDrive, ActionSubmitTestDrive, ValidateTestDriveForm
 from bot.crm.enums import CaseKind, CasePriority
-from tests.actions.conftest import as_dict, make_tracker, responses
+from tests.actions.conftest import action, as_dict, make_tracker, responses, slot, user
 from tests.actions.journey_turns import form_tracker, request_tracker
 
 
@@ -180,7 +180,7 @@ async def test_a_prospect_gets_the_nearest_workshop_and_a_checked_contact(servic
     assert as_dict(events)["test_drive_contact"] is None
 
 
-async def test_a_test_drive_in_a_town_without_a_workshop_goes_to_the_nearest(
+async def test_a_test_drive_in_a_town_without_a_workshop_offers_the_nearest(
     services, domain
 ) -> None:
     tracker = form_tracker(
@@ -192,8 +192,16 @@ async def test_a_test_drive_in_a_town_without_a_workshop_goes_to_the_nearest(
         customer=None,
     )
     events, dispatcher = await run(ValidateTestDriveForm(services), tracker, domain)
-    assert responses(dispatcher) == ["utter_test_drive_nearest_instead"]
-    assert as_dict(events)["test_drive_workshop"]["code"] == "berlin"
+    assert responses(dispatcher) == ["utter_test_drive_nearest_choice"]
+    offer = dispatcher.messages[0]
+    assert offer["place"] == "Hamburg"
+    assert offer["buttons"][0]["payload"] == "Nordlicht Autohaus Berlin"
+    assert as_dict(events)["test_drive_workshop"] is None
+    for answer in ("der erste", "Nordlicht Autohaus Berlin"):
+        events, _ = await run(
+            ValidateTestDriveForm(services), after_offer(domain, offer, answer), domain
+        )
+        assert as_dict(events)["test_drive_workshop"]["code"] == "berlin", answer
     tracker = form_tracker(
         domain, "test_drive_form", "test_drive_workshop", "am Samstag", customer=None
     )
@@ -344,7 +352,11 @@ async def test_a_model_named_later_corrects_the_test_drive(services, domain) -> 
         slots={"test_drive_model": "Vela e", "test_drive_workshop": {"code": "wien"}},
     )
     events, _ = await run(ValidateTestDriveForm(services), tracker, domain)
-    assert as_dict(events) == {"test_drive_model": "Strato GT"}  # the date is asked again
+    # the date is asked again, in its second wording (bot.dialogue.loop_breaker.after_value_kept)
+    assert as_dict(events) == {
+        "test_drive_model": "Strato GT",
+        "dialogue_loop": "test_drive_date:1",
+    }
 
 
 async def test_a_place_that_sounds_like_a_dealer_question_answers_the_test_drive(
@@ -361,3 +373,24 @@ async def test_a_place_that_sounds_like_a_dealer_question_answers_the_test_drive
     )
     events, _ = await run(ValidateTestDriveForm(services), tracker, domain)
     assert as_dict(events)["test_drive_workshop"]["code"] == "koeln"
+
+
+def after_offer(domain, offer: dict, answer: str):
+    """The test drive's tracker after the customer answered the offer of the nearest workshops."""
+    bot = {
+        "event": "bot",
+        "text": "Diese liegen am nächsten",
+        "data": {"buttons": offer["buttons"]},
+    }
+    events = [
+        action("action_listen"),
+        user("in Hamburg", "inform", [("city", "Hamburg")]),
+        action("test_drive_form"),
+        bot,
+        action("action_listen"),
+        user(answer, "inform", []),
+        slot("requested_slot", "test_drive_workshop"),
+        action("test_drive_form"),
+    ]
+    values = {"verified_customer_number": None, "requested_slot": "test_drive_workshop"}
+    return make_tracker(domain, events, values, active_loop="test_drive_form")

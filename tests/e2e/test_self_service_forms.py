@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conversations.corpus import loops
 from tests.e2e.chat import Chat, crm_customer, crm_history, crm_lead, customer_token, wait_for
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
@@ -119,15 +120,21 @@ def test_values_for_later_questions_are_kept_while_the_place_is_asked(
     chat = Chat(rasa_server)
     chat.say("Ich würde gern eine Probefahrt machen")
     assert "Wo möchten Sie" in chat.say('/inform{"vehicle_model": "Strato GT"}').text
-    answers = [chat.say(said).text for said in ("am Samstag", "Peter Lustig", "peter@example.org")]
+    turns = [(said, chat.say(said)) for said in ("am Samstag", "Peter Lustig", "peter@example.org")]
+    answers = [turn.text for _, turn in turns]
+    # the place is asked again each time, never three times in the same words
+    assert loops([(said, [m.get("text") or "" for m in t.messages]) for said, t in turns]) == []
     assert not any("keinen Standort" in answer for answer in answers)
     assert "„am Samstag“ habe ich mir schon notiert" in answers[0]
     assert "Ihren Namen (Peter Lustig)" in answers[1]
     assert "peter@example.org habe ich mir schon notiert" in answers[2]
     assert all("Wo möchten Sie" in answer for answer in answers)
-    done = chat.say("in Hamburg").text  # no workshop there: the nearest, and nothing more to ask
-    assert "In Hamburg haben wir leider keinen Standort – am nächsten ist" in done
+    offer = chat.say("in Hamburg")  # no workshop there: the nearest to choose from
+    assert "In Hamburg haben wir leider keinen Standort" in offer.text
+    assert "Nordlicht Autohaus Berlin" in offer.buttons
+    done = chat.say("der erste").text  # nothing more to ask
     assert "Probefahrt-Anfrage P-" in done
+    assert "bei Nordlicht Autohaus Berlin" in done
     lead = crm_lead(crm_server, done.split("Probefahrt-Anfrage ")[1].split(" ")[0])
     assert lead is not None
     assert (lead.name, lead.email, lead.model, lead.preferred_date) == (

@@ -12,6 +12,8 @@ from bot.dialogue.loop_breaker import (
     Step,
     after_answer,
     after_question_in_between,
+    after_value_kept,
+    kept_for_another_question,
     progressed,
 )
 from tests.support.processes import PROJECT_ROOT
@@ -108,3 +110,29 @@ def test_a_repeat_after_a_question_in_between_counts_but_never_hands_over() -> N
     assert after_question_in_between("x:1", "x") == Loop("x", 2)
     assert after_question_in_between("x:2", "x").step is Step.REPHRASE  # type: ignore[union-attr]
     assert after_question_in_between("x:2", None) is None
+
+
+def test_a_value_kept_for_another_question_asks_again_in_alternating_wordings() -> None:
+    loop: object = None
+    values = []
+    for _ in range(4):
+        kept = after_value_kept(loop, "test_drive_workshop")
+        loop = kept.encode() if kept is not None else None
+        values.append(loop)
+    # with its example, plainly, with its example, plainly: never twice the same words
+    assert values == ["test_drive_workshop:1", None, "test_drive_workshop:1", None]
+    assert after_value_kept("x:2", "x") == Loop("x", 1)  # after the rephrased question
+    assert after_value_kept("other:1", "x") == Loop("x", 1)  # another question's count
+
+
+def test_a_kept_value_is_told_from_an_answer_and_from_the_forms_end() -> None:
+    form = ("test_drive_workshop", "test_drive_date", "test_drive_name")
+    asked = "test_drive_workshop"
+    kept = [("test_drive_date", "am Samstag"), ("test_drive_workshop", None)]
+    assert kept_for_another_question({}, kept, asked, form)
+    assert not kept_for_another_question({}, [("test_drive_workshop", "berlin")], asked, form)
+    assert not kept_for_another_question({}, [*kept, ("requested_slot", None)], asked, form)
+    assert not kept_for_another_question({}, [("test_drive_workshop", None)], asked, form)
+    same = {"test_drive_date": "am Samstag"}
+    assert not kept_for_another_question(same, kept, asked, form)  # nothing new
+    assert not kept_for_another_question({}, kept, None, form)
