@@ -120,13 +120,11 @@ def break_loops(
             # Nothing read from the answer: Rasa rejects the form and the rules
             # answer (a fallback, a wish to leave); a slot event would stop that.
             return events
-        watched = [*form_slots, *counts_of_its_own, slots.REQUESTED_SLOT]
-        own_counts = set(counts_of_its_own)
-        if (
-            asked is not None
-            and not any(name in own_counts for name, _ in changes)
-            and (kept_for_another_question(before.values, changes, asked, form_slots))
-        ):
+        own_counts = tuple(counts_of_its_own)
+        watched = [*form_slots, *own_counts, slots.REQUESTED_SLOT]
+        # a form with a limit of its own (the verification) keeps its own count
+        kept = kept_for_another_question(before.values, changes, asked, form_slots)
+        if asked is not None and kept and not own_counts:
             loop = after_value_kept(previous, asked)  # asked again, in the other wording
         else:
             moved_on = progressed(before.values, changes, watched)
