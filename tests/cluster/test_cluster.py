@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,7 +115,26 @@ def test_turns_alternating_between_the_servers_keep_the_conversation(cluster: Cl
     assert user_texts(first, sender) == user_texts(second, sender)
 
 
+def both_servers_in_rotation(url: str, seconds: float = 30.0) -> set[str]:
+    """Wait until the balancer sends requests to both Rasa servers; return who answered.
+
+    A server whose event loop was busy past two health checks (its first turns
+    load TensorFlow's graphs; the machine may be loaded) is out of the
+    rotation until two checks pass again (``inter 1s fall 2 rise 2``).
+    """
+    seen: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answers = [httpx.get(f"{url}/", timeout=10) for _ in range(2)]
+        seen = {answer.headers.get(SERVED_BY_HEADER, "") for answer in answers}
+        if seen == {"rasa1", "rasa2"}:
+            break
+        time.sleep(0.5)
+    return seen
+
+
 def test_the_load_balancer_alternates_without_sticky_sessions(cluster: Cluster) -> None:
+    assert both_servers_in_rotation(cluster.url) == {"rasa1", "rasa2"}
     sender = f"cluster-{uuid.uuid4().hex[:8]}"
     replies = [
         say(cluster.url, sender, message)
