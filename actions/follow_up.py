@@ -25,7 +25,7 @@ from actions.turn_errors import TurnGuard
 from bot.dialogue.slots import ESCALATION_OPEN, ESCALATION_TICKET
 from bot.escalation.client import EscalationClient, EscalationUnavailable, NoOpenEscalation
 from bot.escalation.schemas import CustomerMessage
-from bot.escalation.wait_question import is_wait_question
+from bot.escalation.wait_question import WAIT_QUESTION
 from bot.settings import SettingsError
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,8 @@ class ActionAddToEscalation(TurnGuard, Action):
             logger.error("Follow-up not added to the escalation: %s", error)
             dispatcher.utter_message(response="utter_follow_up_not_added")
             return []
-        if receipt.queue is not None and is_wait_question(text):
+        asks_about_the_wait = next(tracker.get_latest_entity_values(WAIT_QUESTION), None)
+        if receipt.queue is not None and asks_about_the_wait:
             tell_what_happens_next(dispatcher, receipt.queue)
         else:
             dispatcher.utter_message(

@@ -27,6 +27,7 @@ from bot.dialogue.noted_values import Kind, Noted
 from bot.self_service.contact_data import Problem
 from bot.self_service.dealers import read_place
 from bot.self_service.test_drive import (
+    names_an_offer,
     nearest_choice,
     offered_workshop,
     read_contact,
@@ -143,7 +144,7 @@ class ValidateTestDriveForm(JourneyFormValidation):
         if text is None:
             return {}
         offered = [option.payload for option in slots.offered_options(tracker)]
-        if offered:  # the nearest workshops were offered: a click, a name or "der erste"
+        if names_an_offer(text, offered):  # the nearest workshops: a click, a name, "der erste"
             try:
                 workshops = await crm_call(self.services.crm.find_workshops())
             except CRMError as error:

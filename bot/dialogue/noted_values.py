@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from bot.appointments.dates import parse_when
 from bot.dialogue.form_policy import Turn
+from bot.self_service.contact_data import PHONE_IN_TEXT, read_email, read_phone
 from bot.self_service.places import postal_code_area
 
 MAX_DATE_WORDS = 6
@@ -79,8 +80,6 @@ class Misplaced:
     value: str
 
 
-_EMAIL = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(\+|00)?\d[\d ()/-]{5,22}\d")
 _PHONE_LEAD_IN = re.compile(
     r"^(meine\s+)?(telefon(nummer)?|handy(nummer)?|nummer|tel\.?|mobil)(\s+ist)?:?\s*",
     re.IGNORECASE,
@@ -130,8 +129,8 @@ def value_kind(text: str, today: date, *, entities: Mapping[str, str | None]) ->
     said = text.strip()
     if not said:
         return None
-    email = entities.get("email") or _found(_EMAIL, said)
-    if email:
+    email = entities.get("email") or (read_email(said) if "@" in said else None)
+    if isinstance(email, str):
         return Noted("", Kind.EMAIL, email)
     if entities.get("city") or entities.get("postal_code") or postal_code_area(said):
         return None  # a town or a postal code: a place
@@ -181,11 +180,6 @@ def noted_elsewhere(
     return Noted(keeper, found.kind, found.value)
 
 
-def _found(pattern: re.Pattern[str], text: str) -> str | None:
-    match = pattern.search(text)
-    return match.group(0).rstrip(".") if match else None
-
-
 def _is_date(text: str, today: date) -> bool:
     """Tell whether the message names a day or time and nothing else ("am Samstag um 10")."""
     words = re.sub(r"[,!?]", " ", text.lower()).split()
@@ -201,11 +195,10 @@ def _is_date(text: str, today: date) -> bool:
 def _plain_phone(text: str, entity: str | None) -> str | None:
     """Return a phone number said with at most a lead-in ("meine Nummer ist 0171 1234567")."""
     rest = _PHONE_LEAD_IN.sub("", text.strip()).strip(" .!")
-    match = _PHONE.fullmatch(rest)
-    if match is None:
+    if PHONE_IN_TEXT.fullmatch(rest) is None:
         return entity if entity and entity.strip() == rest else None
-    digits = sum(ch.isdigit() for ch in rest)
-    return rest if 6 <= digits <= 15 else None
+    number = read_phone(rest)
+    return number if isinstance(number, str) else None
 
 
 def _plain_name(text: str) -> str | None:

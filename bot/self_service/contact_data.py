@@ -45,7 +45,8 @@ class Address:
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _EMAIL_IN_TEXT = re.compile(r"[^\s@<>,;:]+@[^\s@<>,;:]+")
-_PHONE_IN_TEXT = re.compile(r"(\+|00)?\d[\d ()/-]{5,22}\d")
+PHONE_IN_TEXT = re.compile(r"(\+|00)?\d[\d ()/-]{5,22}\d")
+"""A phone number in a message (6 to 15 digits are checked by :func:`read_phone`)."""
 _ADDRESS = re.compile(
     r"^(?P<street>.*?[A-Za-zÄÖÜäöüß.]\s*\d+\s*[a-zA-Z]?(?:\s*[-/]\s*\d+[a-zA-Z]?)?)\s*,?\s+"
     r"(?:(?P<prefix>D|DE|A|AT|CH)\s*-\s*)?(?P<postal_code>\d{4,5})\s+(?P<city>[^\d,]{2,80}?)"
@@ -137,7 +138,7 @@ def read_phone(text: str) -> str | Problem:
     Accepted: 6 to 15 digits, optionally with ``+`` or ``00`` and the usual
     separators ("+49 89 1234567", "0171/1234567").
     """
-    found = _PHONE_IN_TEXT.search(text)
+    found = PHONE_IN_TEXT.search(text)
     if not found:
         return Problem.PHONE
     number = " ".join(found.group(0).split())

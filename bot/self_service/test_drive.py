@@ -70,15 +70,21 @@ def nearest_choice(town: str, nearest: Sequence[Workshop]) -> Reply:
     return Reply("utter_test_drive_nearest_choice", {"place": town}, buttons=buttons)
 
 
+def names_an_offer(text: str, offered: Collection[str]) -> bool:
+    """Tell whether ``text`` is one of the offered buttons' payloads (case aside).
+
+    ``offered`` are the payloads of the bot's last message; an ordinal or
+    "ja" was already turned into the payload it picks.
+    """
+    wanted = text.strip().casefold()
+    return any(wanted == payload.casefold() for payload in offered)
+
+
 def offered_workshop(
     text: str, offered: Collection[str], workshops: Sequence[Workshop]
 ) -> Workshop | None:
-    """Return the offered workshop ``text`` names (a click, its name typed or "der erste").
-
-    ``offered`` are the names on the buttons of the bot's last message; an
-    ordinal or "ja" was already turned into the name it picks.
-    """
-    wanted = text.strip().casefold()
-    if wanted not in {name.casefold() for name in offered}:
+    """Return the offered workshop ``text`` names (a click, its name typed or "der erste")."""
+    if not names_an_offer(text, offered):
         return None
+    wanted = text.strip().casefold()
     return next((w for w in workshops if w.name.casefold() == wanted), None)

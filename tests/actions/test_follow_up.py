@@ -10,8 +10,8 @@ from tests.actions.conftest import as_dict, make_tracker, responses, user
 from tests.actions.test_handoff import escalations, request_tracker  # noqa: F401
 
 
-def follow_up(domain, text: str, intent: str, sender: str = "conv-h", at: float = 1.0):
-    event = user(text, intent)
+def follow_up(domain, text: str, intent: str, sender: str = "conv-h", at: float = 1.0, entities=()):
+    event = user(text, intent, list(entities))
     event["timestamp"] = at
     return make_tracker(
         domain, [event], {"escalation_open": True, "escalation_ticket": "E-000001"}, sender=sender
@@ -57,7 +57,13 @@ async def test_a_question_about_the_wait_is_added_and_answered_with_the_queue(
     await ActionRequestHuman(client).run(CollectingDispatcher(), request_tracker(domain), domain)
     [escalation] = feature.service.list_escalations("open")
     dispatcher = CollectingDispatcher()
-    message = follow_up(domain, "Wie lange dauert das denn noch?", "appointment_status", at=2.0)
+    message = follow_up(
+        domain,
+        "Wie lange dauert das denn noch?",
+        "appointment_status",
+        at=2.0,
+        entities=[("wait_question", "ja")],  # as the NLU marks it
+    )
     await ActionAddToEscalation(client).run(dispatcher, message, domain)
     assert responses(dispatcher) == ["utter_handoff_queue_again"]
     assert (dispatcher.messages[0]["queue_position"], dispatcher.messages[0]["wait_minutes"]) == (
