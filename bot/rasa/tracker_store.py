@@ -14,7 +14,11 @@ instead:
   problem, never from an empty in-memory conversation;
 * stores no customer token: the signed token the website sends with each
   message (metadata ``customer_token``) is used during the turn and removed
-  from the events before they are written (and published).
+  from the events before they are written (and published);
+* keeps the trackers it saved in memory and hands them out again while the
+  database holds nothing newer (:mod:`bot.rasa.tracker_cache`): a turn
+  does not load and replay its conversation. ``cache_conversations`` (endpoint
+  option, default 1000; 0 turns it off) bounds how many are kept.
 
 In ``endpoints.yml``: ``tracker_store: {type: bot.rasa.tracker_store.StrictSQLTrackerStore,
 dialect: ..., db: ..., url: ...}`` - the options of Rasa's SQL store.
@@ -33,7 +37,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa import fail_closed
+from bot.rasa import fail_closed, tracker_cache
 from bot.rasa.patches import carry_stored_count
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         login_db: Database to log in to for creating ``db`` (Rasa's option).
         query: URL query parameters.
         startup_timeout: Seconds to wait for the database at start-up.
+        cache_conversations: Saved trackers kept in memory at most (0: none).
         **kwargs: Rasa's further tracker-store options.
 
     Raises:
@@ -86,6 +91,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         login_db: str | None = None,
         query: dict[str, Any] | None = None,
         startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+        cache_conversations: int = tracker_cache.DEFAULT_SIZE,
         **kwargs: Any,
     ) -> None:
         fail_closed.install()
@@ -110,6 +116,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                 )
                 time.sleep(RETRY_PAUSE_SECONDS)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.cache = tracker_cache.TrackerCache(
+            self.SQLEvent.__table__, size=_count(cache_conversations)
+        )
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
 
     @classmethod
@@ -135,12 +144,28 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         if self.SQLEvent.__tablename__ not in tables:
             raise TrackerStoreUnavailable("tracker store database has no events table")
 
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """Return the latest session: the tracker kept since the last save, or loaded."""
+        if self.cache.enabled:
+            with self.session_scope() as session:
+                kept = self.cache.take(
+                    sender_id, self.domain, lambda: self.cache.stamp(session, sender_id)
+                )
+            if kept is not None:
+                return kept
+        return await super().retrieve(sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Write (and publish) the new events, without customer tokens."""
+        """Write (and publish) the new events, without customer tokens; keep the tracker."""
         clean = without_customer_tokens(tracker)
+        self.cache.forget(tracker.sender_id)
         await super().save(clean)
         if clean is not tracker:
             carry_stored_count(clean, tracker)
+        if self.cache.enabled:
+            with self.session_scope() as session:
+                stamp = self.cache.stamp(session, clean.sender_id)
+            self.cache.keep(clean, self.domain, stamp)
 
 
 def without_customer_tokens(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -166,6 +191,16 @@ def _carries_token(event: Any) -> bool:
         and isinstance(event.value, dict)
         and (CUSTOMER_TOKEN_KEY in event.value)
     )
+
+
+def _count(value: Any) -> int:
+    """Read a non-negative count from endpoints.yml (``None`` or empty: the default)."""
+    if value in (None, ""):
+        return tracker_cache.DEFAULT_SIZE
+    count = int(value)
+    if count < 0:
+        raise ValueError(f"cache_conversations must be 0 or more, not {count}")
+    return count
 
 
 def _port(port: Any) -> int | None:
