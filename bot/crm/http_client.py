@@ -20,6 +20,7 @@ import httpx
 from pydantic import ValidationError, parse_obj_as
 
 from bot.crm import errors, schemas
+from bot.crm.aiohttp_transport import AiohttpTransport
 from bot.settings import Secret, Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ class HttpCRMClient:
         token: The service-to-service bearer token (CRM_API_TOKEN).
         timeout: Seconds for one attempt.
         max_call_seconds: Seconds for a whole call, retries included.
-        transport: An httpx transport to use instead of the network (tests).
+        transport: An httpx transport to use instead of the network (tests);
+            by default requests go out over aiohttp (:mod:`bot.crm.aiohttp_transport`).
 
     """
 
@@ -78,7 +80,7 @@ class HttpCRMClient:
             base_url=base_url.rstrip("/") + "/api/crm",
             headers={"Authorization": f"Bearer {token.reveal()}", "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 0.5)),
-            transport=transport,
+            transport=transport if transport is not None else AiohttpTransport(),
         )
 
     async def __aenter__(self) -> HttpCRMClient:
