@@ -22,6 +22,11 @@ with less work; :mod:`bot.rasa.patches` pins that code and installs these
   one ``oneOf`` of 23 event schemas; each event's own schema is picked by its
   ``event`` name instead (the other 22 alternatives fail on their ``const``
   anyway, so the verdict is the same).
+- :func:`copy_slot`: every tracker Rasa builds (a loaded conversation, a
+  form's temporary tracker, each step back in time of a prediction) copies
+  every slot of the domain with ``copy.copy``, which for a plain object goes
+  through ``__reduce_ex__`` and ``copyreg``; ``Slot.__copy__`` makes the same
+  shallow copy directly.
 """
 
 from __future__ import annotations
@@ -218,3 +223,13 @@ def json_dumps(body: Any) -> str:
         return ujson.dumps(body, ensure_ascii=False, escape_forward_slashes=False)
     except (TypeError, ValueError, OverflowError):
         return json.dumps(body)
+
+
+# --- copying a slot ---------------------------------------------------------------------
+
+
+def copy_slot(self: Any) -> Any:
+    """Return a shallow copy of a slot: what ``copy.copy`` makes of a plain object, directly."""
+    duplicate = object.__new__(type(self))
+    duplicate.__dict__.update(self.__dict__)
+    return duplicate

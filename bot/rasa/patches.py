@@ -35,6 +35,25 @@ _MARK = "__nordlicht_patch__"
 
 
 @dataclass(frozen=True)
+class Addition:
+    """A method Rasa's class does not define, added to it (``module:Class.name``)."""
+
+    module: str
+    owner: str
+    name: str
+    method: Callable[..., Any]
+
+    @property
+    def target(self) -> str:
+        """Return ``module:Class.name``."""
+        return f"{self.module}:{self.owner}.{self.name}"
+
+    def owner_class(self) -> Any:
+        """Return the Rasa class."""
+        return getattr(import_module(self.module), self.owner)
+
+
+@dataclass(frozen=True)
 class Pin:
     """A method of a Rasa class whose exact code a patch relies on.
 
@@ -389,7 +408,19 @@ PATCHES: tuple[Patch, ...] = (
     ),
 )
 
+ADDITIONS: tuple[Addition, ...] = (
+    # 6. copying slots (bot/rasa/hot_paths.py: copy_slot)
+    Addition("rasa.shared.core.slots", "Slot", "__copy__", hot_paths.copy_slot),
+)
+
 RELIED_ON: tuple[Pin, ...] = (
+    # every tracker copies the domain's slots with copy.copy (ADDITIONS: Slot.__copy__)
+    Pin(
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker",
+        "__init__",
+        "8f39eb22462aa62b140d9da1f6db986cbc76383d8f7cc4e3dc7664fa7d84cb2d",
+    ),
     # possible_rule_keys skips the rules this check would refuse at the newest state
     Pin(
         "rasa.core.policies.rule_policy",
@@ -492,6 +523,10 @@ def install() -> None:
             continue
         setattr(patch.replacement, _MARK, current)
         setattr(owner, patch.name, patch.replacement)
+    for addition in ADDITIONS:
+        owner = addition.owner_class()
+        if addition.name not in owner.__dict__:
+            setattr(owner, addition.name, addition.method)
     logger.info("Rasa patches installed: %s", ", ".join(p.target for p in PATCHES))
 
 

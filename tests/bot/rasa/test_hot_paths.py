@@ -175,3 +175,35 @@ async def test_the_action_server_session_writes_with_it() -> None:
     async with endpoint.session() as session:
         assert session._json_serialize is json_dumps
         await session.close()
+
+
+# --- copying a slot -----------------------------------------------------------------
+
+
+def test_a_slot_copies_as_copy_copy_copies_a_plain_object() -> None:
+    import copy
+    import copyreg
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.slots import Slot
+
+    from bot.rasa import hot_paths
+    from bot.rasa.patches import ADDITIONS
+
+    assert [a.target for a in ADDITIONS] == ["rasa.shared.core.slots:Slot.__copy__"]
+    assert Slot.__copy__ is hot_paths.copy_slot  # installed
+    domain = Domain.load("domain.yml")
+    assert len(domain.slots) > 40
+    for slot in domain.slots:
+        cls = type(slot)
+        # the default copy we replicate: no slots, no custom reduce/state anywhere in the MRO
+        assert not any(vars(k).get("__slots__") for k in cls.__mro__)  # ABC's are empty
+        assert cls.__reduce_ex__ is object.__reduce_ex__
+        assert not any("__getstate__" in vars(k) for k in cls.__mro__)
+        slot.value = {"nested": ["value"]}
+        ours = copy.copy(slot)
+        default = copyreg.__newobj__(cls)  # what copy.copy does without __copy__
+        default.__dict__.update(slot.__dict__)
+        assert type(ours) is cls and ours is not slot
+        assert ours.__dict__ == default.__dict__
+        assert ours.value is slot.value  # shallow, as copy.copy
