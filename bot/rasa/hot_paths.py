@@ -22,6 +22,12 @@ with less work; :mod:`bot.rasa.patches` pins that code and installs these
   one ``oneOf`` of 23 event schemas; each event's own schema is picked by its
   ``event`` name instead (the other 22 alternatives fail on their ``const``
   anyway, so the verdict is the same).
+- :func:`run_graph`: every graph run (the NLU pipeline for each message, the
+  policies for each prediction) builds a dask task graph, orders it and runs
+  it by dask's synchronous scheduler; the nodes are run in the same
+  dependency order by a plain loop instead, with dask's argument rules (a
+  node gets the ``(name, output)`` of each node it needs, the bare name of
+  one the graph lacks) and its result (``{name: output}`` of the targets).
 - :func:`copy_slot`: every tracker Rasa builds (a loaded conversation, a
   form's temporary tracker, each step back in time of a prediction) copies
   every slot of the domain with ``copy.copy``, which for a plain object goes
@@ -233,3 +239,67 @@ def copy_slot(self: Any) -> Any:
     duplicate = object.__new__(type(self))
     duplicate.__dict__.update(self.__dict__)
     return duplicate
+
+
+# --- running the graph --------------------------------------------------------------
+
+_ORDER = "_nordlicht_node_order"
+
+
+def run_graph(
+    self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None
+) -> dict[str, Any]:
+    """Run the graph as ``DaskGraphRunner.run`` does, without dask (see the module docstring)."""
+    from rasa.engine.exceptions import GraphRunError
+
+    run_targets = targets if targets else self._graph_schema.target_names
+    schema = self._graph_schema.minimal_graph_schema(run_targets)
+    orders: dict[tuple[str, ...], list[tuple[str, Any, tuple[str, ...]]]] = (
+        self.__dict__.setdefault(_ORDER, {})
+    )
+    key = tuple(run_targets)
+    steps = orders.get(key)
+    if steps is None:
+        steps = [
+            (name, self._instantiated_nodes[name], tuple(schema.nodes[name].needs.values()))
+            for name in _dependency_order(schema, run_targets)
+        ]
+        orders[key] = steps
+    results: dict[str, Any] = {}
+    for name, value in (inputs or {}).items():
+        if isinstance(value, str) and value in schema.nodes:
+            raise GraphRunError(
+                f"Input value '{value}' clashes with a node name. Make sure "
+                f"that none of the input names passed to the `run` method are the "
+                f"same as node names in the graph schema."
+            )
+        results[name] = (name, value)
+    known = set(schema.nodes) | set(results)
+    try:
+        for name, node, needs in steps:
+            if name in results:  # an input named like a node replaces it (dask's dict update)
+                continue
+            results[name] = node(*(results[n] if n in known else n for n in needs))
+        return dict(results[target] for target in run_targets)
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+
+
+def _dependency_order(schema: Any, targets: list[str]) -> list[str]:
+    """Return the schema's nodes needed for ``targets``, each after the nodes it needs."""
+    ordered: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: frozenset[str]) -> None:
+        if name in done or name not in schema.nodes:
+            return
+        if name in path:
+            raise ValueError(f"the graph has a cycle through {name!r}")
+        for needed in schema.nodes[name].needs.values():
+            visit(needed, path | {name})
+        done.add(name)
+        ordered.append(name)
+
+    for target in targets:
+        visit(target, frozenset())
+    return ordered

@@ -406,6 +406,13 @@ PATCHES: tuple[Patch, ...] = (
         "2915fd81711e194c6d667728e00bd0e51e9c1c2791a0be14c55f0ef9938f9936",
         hot_paths.possible_rule_keys,
     ),
+    Patch(
+        "rasa.engine.runner.dask",
+        "DaskGraphRunner",
+        "run",
+        "45f0f52f574f3aa9546a552bf671183e171092c18b66e97f5771a7fa295de37e",
+        hot_paths.run_graph,
+    ),
 )
 
 ADDITIONS: tuple[Addition, ...] = (

@@ -207,3 +207,63 @@ def test_a_slot_copies_as_copy_copy_copies_a_plain_object() -> None:
         assert type(ours) is cls and ours is not slot
         assert ours.__dict__ == default.__dict__
         assert ours.value is slot.value  # shallow, as copy.copy
+
+
+# --- running the graph --------------------------------------------------------------
+
+GRAPH_MESSAGES = [
+    "Wo ist meine Bestellung?",
+    "K-100001",
+    "ich möchte am Samstag einen Termin in Hamburg",
+    "wie lange dauert das noch??",
+]
+
+
+def test_the_graph_gives_what_dask_gives_for_messages_and_predictions(agent) -> None:
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa import hot_paths
+
+    processor = agent.processor
+    runner = processor.graph_runner
+    dask_run = hot_paths._rasa_own(hot_paths.run_graph)
+    assert dask_run is not hot_paths.run_graph
+    nlu_target = [processor.model_metadata.nlu_target]
+    for text in GRAPH_MESSAGES:
+        listening = DialogueStateTracker.from_events("graph", [], slots=agent.domain.slots)
+        ours, theirs = (
+            run(runner, {"__message__": [UserMessage(text)], "__tracker__": listening}, nlu_target)
+            for run in (hot_paths.run_graph, dask_run)
+        )
+        assert list(ours) == list(theirs)
+        [(name, [message])] = ours.items()
+        assert message.as_dict(only_output_properties=True) == theirs[name][0].as_dict(
+            only_output_properties=True
+        )
+    tracker = DialogueStateTracker.from_events(
+        "graph",
+        [ActionExecuted("action_listen"), UserUttered("Hallo", {"name": "greet"})],
+        slots=agent.domain.slots,
+    )
+    core_target = [processor.model_metadata.core_target]
+    ours, theirs = (
+        run(runner, {"__tracker__": tracker}, core_target)
+        for run in (hot_paths.run_graph, dask_run)
+    )
+    assert list(ours) == list(theirs)
+    for name, prediction in ours.items():
+        assert prediction.probabilities == theirs[name].probabilities
+        assert prediction.policy_name == theirs[name].policy_name
+
+
+def test_the_graph_refuses_an_input_named_like_a_node(agent) -> None:
+    from rasa.engine.exceptions import GraphRunError
+
+    from bot.rasa import hot_paths
+
+    runner = agent.processor.graph_runner
+    target = agent.processor.model_metadata.nlu_target
+    with pytest.raises(GraphRunError, match="clashes with a node name"):
+        hot_paths.run_graph(runner, {"x": target}, [target])
