@@ -116,3 +116,29 @@ async def test_a_customer_logged_in_by_token_takes_the_direct_path(
     assert "Guten Tag Herr Meier" in answer and "Kundennummer" not in answer
     assert calls == ["action_check_customer_token", "action_resume_request"]
     assert actions == ["action_resume_request", "action_listen"]
+
+
+async def test_a_number_without_a_valid_claim_is_verified_first(counted: CountedAgent) -> None:
+    """Set without the action server's claim, the number is no identity: the form asks."""
+    from rasa.shared.core.events import SlotSet
+
+    from bot.dialogue.slots import REQUESTED_INTENT, VERIFICATION_FORM, VERIFIED_CUSTOMER_NUMBER
+
+    sender = f"calls-{uuid.uuid4().hex[:10]}"
+    await counted.say(sender, "Hallo")
+    store = counted.agent.tracker_store
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(SlotSet(VERIFIED_CUSTOMER_NUMBER, "K-100002"))
+    await store.save(tracker)
+    answer, calls, actions = await counted.say(sender, "Wo ist meine Bestellung?")
+    assert "Kundennummer" in answer and "Yilmaz" not in answer
+    assert actions == ["action_resume_request", VERIFICATION_FORM, "action_listen"]
+    assert calls[0] == "action_resume_request"
+    tracker = await store.retrieve(sender)
+    assert tracker is not None and tracker.active_loop_name == VERIFICATION_FORM
+    assert tracker.get_slot(VERIFIED_CUSTOMER_NUMBER) is None
+    assert tracker.get_slot(REQUESTED_INTENT) == "order_status"
+    answer, _, _ = await counted.say(sender, "K-100002")
+    answer, _, _ = await counted.say(sender, "50667")
+    assert "Herr Yilmaz" in answer  # verified now; the order journey follows
+    assert (await store.retrieve(sender)).get_slot(VERIFIED_CUSTOMER_NUMBER) == "K-100002"
