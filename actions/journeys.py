@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
@@ -24,6 +24,7 @@ from actions.record_journeys import RECORD_JOURNEYS
 from actions.services import Services, UsesServices
 from actions.vehicle import VEHICLE_JOURNEYS
 from bot.crm.schemas import Interaction
+from bot.dialogue.slots import VERIFICATION_FORM
 from bot.verification import is_locked
 
 Journey = Callable[[CollectingDispatcher, Tracker, Services, str], Awaitable[list[EventType]]]
@@ -35,14 +36,18 @@ JOURNEYS: dict[str, Journey] = {**APPOINTMENT_JOURNEYS, **VEHICLE_JOURNEYS, **RE
 
 
 class ActionResumeRequest(UsesServices, Action):
-    """Continue after the verification form.
+    """Continue after the verification form, or serve a verified customer's request at once.
 
-    Verified: greet personally once, then serve the remembered request with
-    the verified customer number (the only identity a journey ever gets).
-    Greeting and journey share one profile read (:meth:`Services.for_turn`):
-    one CRM call, and a hung CRM is waited for once.
+    Verified: greet personally once, then serve the request with the verified
+    customer number (the only identity a journey ever gets). The request is
+    the one remembered before the form (``requested_intent``); a verified
+    customer's request comes here straight from the rules, without the form,
+    and is the latest message's. Greeting and journey share one profile read
+    (:meth:`Services.for_turn`): one CRM call, and a hung CRM is waited for once.
     Locked out: explain and hand over to a human. Stopped or CRM unavailable: the
-    form has already said so.
+    form has already said so. Sent here directly for a verified number whose
+    claim does not hold: that number is dropped and the verification starts,
+    as it would have without the direct rule.
     """
 
     def name(self) -> str:
@@ -56,16 +61,27 @@ class ActionResumeRequest(UsesServices, Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Greet and serve the request, or explain the lock-out."""
-        events: list[EventType] = [SlotSet(slots.REQUESTED_INTENT, None)]
+        remembered = tracker.get_slot(slots.REQUESTED_INTENT)
+        events: list[EventType] = []
+        if remembered is not None:
+            events.append(SlotSet(slots.REQUESTED_INTENT, None))
         if tracker.get_slot(APPOINTMENT_OFFER) is not None:  # an offer not taken up is over
             events.append(SlotSet(APPOINTMENT_OFFER, None))
         current = slots.identity(tracker)
-        topic = tracker.get_slot(slots.REQUESTED_INTENT)
+        topic: str | None = (
+            remembered if isinstance(remembered, str) else slots.personal_request(tracker)
+        )
         customer = current.customer_number
         if customer is None:
             if is_locked(current.failures):  # a business rule: a human takes over
                 dispatcher.utter_message(response="utter_verification_locked")
                 events += hand_over("verification_locked")
+            elif remembered is None and topic is not None:  # came directly: verify first
+                events += [
+                    *slots.unverified_events(),
+                    SlotSet(slots.REQUESTED_INTENT, topic),
+                    FollowupAction(VERIFICATION_FORM),
+                ]
             return events
         services = self.services.for_turn()
         known: list[Interaction] = []
@@ -82,13 +98,13 @@ class ActionResumeRequest(UsesServices, Action):
                     profile,
                     services,
                     opener=opener,
-                    answering=topic if isinstance(topic, str) else None,
+                    answering=topic,
                 )
                 known = profile.recent_interactions
             elif current.method == slots.BY_POSTAL_CODE:
                 dispatcher.utter_message(response="utter_verified_without_profile")
-        journey = JOURNEYS.get(topic) if isinstance(topic, str) else None
-        if journey is None:
+        journey = None if topic is None else JOURNEYS.get(topic)
+        if topic is None or journey is None:
             return events
         events += await journey(dispatcher, tracker, services, customer)
         events += log_topic(

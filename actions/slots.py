@@ -57,6 +57,7 @@ from bot.dialogue.slots import (
 )
 from bot.identity_claims import IdentitySigner
 from bot.settings import SettingsError, get_settings
+from bot.topics import needs_verification
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +175,21 @@ def verified_events(conversation_id: str, customer_number: str, method: str) -> 
         SlotSet(CUSTOMER_NUMBER, None),
         SlotSet(POSTAL_CODE, None),
     ]
+
+
+def unverified_events() -> list[EventType]:
+    """Return the events that leave the conversation without a verified customer."""
+    return [
+        SlotSet(VERIFIED_CUSTOMER_NUMBER, None),
+        SlotSet(IDENTITY_CLAIM, None),
+        SlotSet(VERIFICATION_METHOD, None),
+    ]
+
+
+def personal_request(tracker: Tracker) -> str | None:
+    """Return the latest intent when it asks for something that needs verification."""
+    intent = latest_intent(tracker)
+    return intent if needs_verification(intent) else None
 
 
 def latest_intent(tracker: Tracker) -> str | None:

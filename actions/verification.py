@@ -21,7 +21,7 @@ from bot.dialogue.form_policy import FormPolicy
 from bot.dialogue.intents import LEAVING, SMALL_TALK
 from bot.dialogue.loop_breaker import DIALOGUE_LOOP, Loop, Step
 from bot.dialogue.slots import VERIFICATION_FORM
-from bot.topics import IDENTIFIED, needs_verification
+from bot.topics import IDENTIFIED
 from bot.verification import (
     MAX_ATTEMPTS,
     Answer,
@@ -58,8 +58,8 @@ class ActionRememberRequest(TurnGuard, Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Set ``requested_intent`` to the latest intent when it needs verification."""
-        intent = slots.latest_intent(tracker)
-        return [SlotSet(slots.REQUESTED_INTENT, intent)] if needs_verification(intent) else []
+        topic = slots.personal_request(tracker)
+        return [] if topic is None else [SlotSet(slots.REQUESTED_INTENT, topic)]
 
 
 class ValidateVerificationForm(UsesServices, FormValidationAction):

@@ -11,9 +11,9 @@ from bot.topics import PERSONAL_TOPICS
 from tests.actions.conftest import as_dict, demo_clock, make_tracker, responses, user
 
 
-async def resume(services, domain, slots):
+async def resume(services, domain, slots, message=None):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(domain, [user("80331", "inform")], slots)
+    tracker = make_tracker(domain, [message or user("80331", "inform")], slots)
     events = await ActionResumeRequest(services).run(dispatcher, tracker, domain)
     await services.conversation_log.drain()
     return as_dict(events), dispatcher
@@ -133,6 +133,60 @@ async def test_crm_down_after_verification_still_serves_the_request(
     )
     # the journey itself needs the CRM: it apologises instead of guessing
     assert responses(dispatcher) == ["utter_verified_without_profile", "utter_crm_unavailable"]
+
+
+VERIFIED_K100002 = {
+    "verified_customer_number": "K-100002",
+    "verification_method": "postal_code",
+    "logged_topics": ["identified"],
+}
+
+
+async def test_a_verified_customers_request_is_served_without_the_form(
+    services, domain, crm_service_local
+) -> None:
+    """The direct rule: no requested_intent, the topic is the message's; the same answer."""
+    values, dispatcher = await resume(
+        services, domain, VERIFIED_K100002, user("Wo ist meine Bestellung?", "order_status")
+    )
+    assert responses(dispatcher)[-1] == "utter_order_in_production"
+    # nothing to forget: requested_intent was never set
+    assert values == {"customer_greeted": True, "logged_topics": ["identified", "order_status"]}
+    assert history(crm_service_local, "K-100002") == ["order_status"]
+    remembered, answer = await resume(
+        services, domain, {**VERIFIED_K100002, "requested_intent": "order_status"}
+    )
+    assert dispatcher.messages == answer.messages
+    assert remembered == {**values, "requested_intent": None}
+
+
+async def test_a_message_without_a_personal_request_serves_nothing(services, domain) -> None:
+    values, dispatcher = await resume(
+        services, domain, {**VERIFIED_K100002, "customer_greeted": True}, user("Danke", "thank")
+    )
+    assert responses(dispatcher) == []
+    assert values == {}
+
+
+async def test_a_direct_request_with_an_unconfirmed_number_is_verified_first(
+    services, domain
+) -> None:
+    """A verified number without a valid claim is dropped; the form starts as without the rule."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        domain,
+        [user("Meine Rechnung bitte", "invoice_question")],
+        {**VERIFIED_K100002, "identity_claim": "forged"},
+    )
+    events = await ActionResumeRequest(services).run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == []
+    assert as_dict(events) == {
+        "verified_customer_number": None,
+        "identity_claim": None,
+        "verification_method": None,
+        "requested_intent": "invoice_question",
+    }
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "verification_form"}
 
 
 def test_every_personal_topic_has_a_journey(domain) -> None:
