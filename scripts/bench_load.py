@@ -109,6 +109,7 @@ class Phase:
     """What one bot did at one number of users (summed over rounds)."""
 
     latencies_ms: list[float] = field(default_factory=list)
+    by_step: dict[int, list[float]] = field(default_factory=dict)  # latencies per script step
     errors: Counter[str] = field(default_factory=Counter)
     answers: dict[str, str] = field(default_factory=dict)  # an example answer per error
     seconds: float = 0.0
@@ -122,11 +123,12 @@ class Phase:
     def throughput(self) -> float:
         return self.turns / self.seconds if self.seconds else 0.0
 
-    def quantile(self, q: float) -> float:
-        """Return the q-quantile (nearest rank) of the latencies in ms."""
-        if not self.latencies_ms:
+    def quantile(self, q: float, step: int | None = None) -> float:
+        """Return the q-quantile (nearest rank) of the latencies in ms (of one step if given)."""
+        latencies = self.latencies_ms if step is None else self.by_step.get(step, [])
+        if not latencies:
             return float("nan")
-        ordered = sorted(self.latencies_ms)
+        ordered = sorted(latencies)
         return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
@@ -317,7 +319,7 @@ async def user(
     """Talk to ``bot`` conversation after conversation until the time or turn budget ends."""
     while time.monotonic() < stop_at and budget[0] > 0:
         sender = f"load-{uuid.uuid4().hex[:12]}"
-        for step in bot.script:
+        for index, step in enumerate(bot.script):
             if time.monotonic() >= stop_at or budget[0] <= 0:
                 return
             budget[0] -= 1
@@ -334,7 +336,9 @@ async def user(
                         error = f"unexpected answer to {step.message!r}"
             except httpx.HTTPError as e:
                 error = type(e).__name__
-            phase.latencies_ms.append((time.perf_counter() - started) * 1000)
+            latency = (time.perf_counter() - started) * 1000
+            phase.latencies_ms.append(latency)
+            phase.by_step.setdefault(index, []).append(latency)
             if error:
                 phase.errors[error] += 1
                 phase.answers.setdefault(error, answer[:200])
@@ -561,12 +565,31 @@ def write_report(
             f"{cluster.throughput / single.throughput:.2f} × the single process; "
             f"p95 {fmt_ms(cluster.quantile(0.95))}.",
         ]
+    lines += ["", f"## Latency by step at {top} users", ""]
+    lines += [
+        "| bot | step | p50 | p95 | share of the turns over the bot's p95 |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for bot in bots[:2]:
+        p = bot.phases[top]
+        overall = p.quantile(0.95)
+        slow = sum(1 for latency in p.latencies_ms if latency > overall) or 1
+        for index, step in enumerate(bot.script):
+            over = sum(1 for latency in p.by_step.get(index, []) if latency > overall)
+            lines.append(
+                f"| {bot.name} | “{step.message}” | {fmt_ms(p.quantile(0.5, index))} "
+                f"| {fmt_ms(p.quantile(0.95, index))} | {over / slow:.0%} |"
+            )
     lines += ["", f"## CPU per process at {top} users", ""]
-    lines += ["| bot | process | CPU (share of one core) |", "| --- | --- | ---: |"]
+    lines += [
+        "| bot | process | CPU (share of one core) | CPU per turn |",
+        "| --- | --- | ---: | ---: |",
+    ]
     for bot in bots:
         p = bot.phases[top]
         for name, seconds in p.cpu_seconds.items():
-            lines.append(f"| {bot.name} | {name} | {seconds / p.seconds:.0%} |")
+            per_turn = 1000 * seconds / p.turns if p.turns else float("nan")
+            lines.append(f"| {bot.name} | {name} | {seconds / p.seconds:.0%} | {per_turn:.1f} ms |")
     lines += ["", "## Start-up and memory", ""]
     lines += [
         "| bot | process | start-up until it answers | resident memory after the run |",
