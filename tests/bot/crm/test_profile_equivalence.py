@@ -134,3 +134,30 @@ async def test_the_api_sends_the_same_bytes(
         assert response.headers["content-type"] == "application/json"
         with Session(crm_engine) as session:
             assert response.content == reference_json(reference_profile(session, number)), number
+
+
+@pytest.mark.parametrize("crm_database_url", ["sqlite"], indirect=True)
+async def test_verify_and_recorded_contacts_are_sent_as_fastapi_sent_them(
+    api: httpx.AsyncClient,
+) -> None:
+    answers = [
+        await api.post(
+            "/api/crm/verify",
+            json={"customer_number": "K-100001", "postal_code": code},
+            headers=AUTH,
+        )
+        for code in ["80331", *["99999"] * 5]
+    ]
+    assert [a.json()["verified"] for a in answers] == [True] + [False] * 5
+    assert answers[-1].json()["locked_until"] is not None
+    recorded = await api.post(
+        "/api/crm/customers/K-100003/interactions",
+        json={"channel": "phone", "summary": "Rückruf wegen Rechnung – erledigt", "topic": "x"},
+        headers=AUTH,
+    )
+    assert recorded.status_code == 201
+    for answer, schema in [(a, schemas.VerificationResult) for a in answers] + [
+        (recorded, schemas.Interaction)
+    ]:
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.content == reference_json(schema.parse_raw(answer.content))
