@@ -153,7 +153,7 @@ class ServiceBase:
     def _log(
         self,
         session: Session,
-        customer: Customer,
+        customer_id: int,
         *,
         channel: Channel,
         topic: str | None,
@@ -164,7 +164,7 @@ class ServiceBase:
     ) -> Interaction:
         """Add an entry to the customer's contact history (inside the caller's transaction)."""
         interaction = Interaction(
-            customer_id=customer.id,
+            customer_id=customer_id,
             occurred_at=self._now_utc(),
             channel=channel,
             topic=topic,

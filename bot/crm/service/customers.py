@@ -72,8 +72,10 @@ class CustomerOperations(ServiceBase):
             customer = None
             if number is not None:
                 customer = session.execute(
-                    select(models.Customer).where(models.Customer.customer_number == number)
-                ).scalar_one_or_none()
+                    select(models.Customer.id, models.Customer.postal_code).where(
+                        models.Customer.customer_number == number
+                    )
+                ).one_or_none()
             stored = (customer.postal_code if customer else None) or _NO_SUCH_POSTAL_CODE
             given = normalize_postal_code(postal_code)
             verified = hmac.compare_digest(stored.encode(), given.encode())
@@ -87,7 +89,7 @@ class CustomerOperations(ServiceBase):
             if until is not None and customer is not None:
                 self._log(
                     session,
-                    customer,
+                    customer.id,
                     channel=Channel.CHAT,
                     topic=VERIFICATION_LOCKED,
                     summary=(
@@ -168,7 +170,7 @@ class CustomerOperations(ServiceBase):
                 labels = ", ".join(_FIELD_LABELS[field] for field in diff)
                 self._log(
                     session,
-                    customer,
+                    customer.id,
                     channel=change.channel,
                     topic="contact_change",
                     summary=f"Kontaktdaten geändert: {labels}",
