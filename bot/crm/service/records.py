@@ -109,20 +109,9 @@ _CASES = (
     .order_by(_cases.c.opened_at.desc())
 )
 _RECALLS = (
-    select(
-        _campaigns.c.code.label("campaign_code"),
-        _campaigns.c.title,
-        _campaigns.c.remedy,
-        _recalls.c.vin,
-        _vehicles.c.model,
-        _vehicles.c.plate,
-    )
-    .select_from(
-        _recalls.join(_campaigns, _campaigns.c.id == _recalls.c.campaign_id).join(
-            _vehicles, _vehicles.c.vin == _recalls.c.vin
-        )
-    )
-    .where(_vehicles.c.customer_id == _CUSTOMER_ID)
+    select(_campaigns.c.code, _campaigns.c.title, _campaigns.c.remedy, _recalls.c.vin)
+    .select_from(_recalls.join(_campaigns, _campaigns.c.id == _recalls.c.campaign_id))
+    .where(_recalls.c.vin.in_(bindparam("vins", expanding=True)))
     .order_by(_recalls.c.id)
 )
 _INTERACTIONS = (
@@ -156,16 +145,17 @@ def profile(session: Session, number: str, recent_interactions: int) -> schemas.
                 if row.weekday is not None
             ],
         )
+    owned = vehicles(session, customer_id)
     return schemas.CustomerProfile(
         customer=schemas.Customer(**{name: first[name] for name in schemas.Customer.__fields__}),
         preferred_workshop=workshop,
-        vehicles=vehicles(session, customer_id),
+        vehicles=owned,
         orders=orders(session, customer_id),
         invoices=invoices(session, customer_id),
         contracts=contracts(session, customer_id),
         appointments=appointments(session, customer_id),
         cases=cases(session, customer_id),
-        recalls=_all(session, _RECALLS, schemas.RecallNotice, customer_id),
+        recalls=_recalls_of(session, owned),
         recent_interactions=interactions(session, customer_id, recent_interactions),
     )
 
@@ -217,6 +207,25 @@ def interactions(session: Session, customer_id: int, limit: int) -> list[schemas
     """Return the customer's latest ``limit`` contacts, newest first."""
     rows = session.execute(_INTERACTIONS, {"customer_id": customer_id, "limit": limit})
     return [schemas.Interaction(**row._mapping) for row in rows]
+
+
+def _recalls_of(session: Session, owned: list[schemas.Vehicle]) -> list[schemas.RecallNotice]:
+    """Return the recall notices for the customer's vehicles (by VIN, as campaigns list them)."""
+    by_vin = {vehicle.vin: vehicle for vehicle in owned}
+    if not by_vin:
+        return []
+    rows = session.execute(_RECALLS, {"vins": list(by_vin)})
+    return [
+        schemas.RecallNotice(
+            campaign_code=row.code,
+            title=row.title,
+            remedy=row.remedy,
+            vin=row.vin,
+            model=by_vin[row.vin].model,
+            plate=by_vin[row.vin].plate,
+        )
+        for row in rows
+    ]
 
 
 def _appointment(
