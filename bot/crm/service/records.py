@@ -45,6 +45,7 @@ def _columns(table: Any, schema: type[schemas.Schema]) -> list[Any]:
     return [table.c[name] for name in schema.__fields__ if name in table.c]
 
 
+# the customer, the preferred workshop and its opening hours: a row per weekday
 _CUSTOMER = (
     select(
         _customers.c.id,
@@ -134,7 +135,7 @@ def profile(session: Session, number: str, recent_interactions: int) -> schemas.
     if not rows:
         raise CustomerNotFound(f"no customer {number}")
     first = rows[0]._mapping
-    customer_id = first["id"]
+    owner = first["id"]
     workshop = None
     if first["workshop_id"] is not None:
         workshop = schemas.Workshop(
@@ -145,18 +146,18 @@ def profile(session: Session, number: str, recent_interactions: int) -> schemas.
                 if row.weekday is not None
             ],
         )
-    owned = vehicles(session, customer_id)
+    owned = vehicles(session, owner)
     return schemas.CustomerProfile(
         customer=schemas.Customer(**{name: first[name] for name in schemas.Customer.__fields__}),
         preferred_workshop=workshop,
         vehicles=owned,
-        orders=orders(session, customer_id),
-        invoices=invoices(session, customer_id),
-        contracts=contracts(session, customer_id),
-        appointments=appointments(session, customer_id),
-        cases=cases(session, customer_id),
+        orders=orders(session, owner),
+        invoices=invoices(session, owner),
+        contracts=contracts(session, owner),
+        appointments=appointments(session, owner),
+        cases=cases(session, owner),
         recalls=_recalls_of(session, owned),
-        recent_interactions=interactions(session, customer_id, recent_interactions),
+        recent_interactions=interactions(session, owner, recent_interactions),
     )
 
 
