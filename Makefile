@@ -31,7 +31,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The model for the current config, domain, data and NLU components.
 MODEL = $(shell $(PY) -m bot.model_files)
 
-.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-inbox nlu-augment nlu-benchmark bench bench-load haproxy run-cluster soak lock clean
+.PHONY: help install spacy train seed db-upgrade serve browser run shell test test-unit test-day lint validate nlu-eval nlu-inbox nlu-augment nlu-benchmark bench bench-crm bench-load haproxy run-cluster soak lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -153,6 +153,10 @@ nlu-benchmark: spacy ## BANKING77, CLINC150, xSID-de on the production pipeline 
 
 bench: install train ## Speed and memory benchmarks
 	$(PY) scripts/bench.py
+
+bench-crm: install ## Bot service CPU per CRM call (profile, contact, verify) over loopback, and per swept message (under a minute)
+	$(PY) scripts/bench_crm_cpu.py --db var/bench_crm.db
+	$(PY) scripts/bench_training_sweep.py
 
 bench-load: install $(DEV_ENV) train haproxy ## Load benchmark, 1/5/20 users: ours, Rasa's starter bot and our cluster (about 9 min, not part of test): reports/load.md
 	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)

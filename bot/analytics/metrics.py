@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -30,6 +30,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.analytics.models import ConversationStat
 from bot.escalation.models import Escalation
@@ -128,23 +129,8 @@ class ServiceMetrics:
 
     def install(self, app: FastAPI) -> None:
         """Mount ``GET /metrics`` and the middleware that times CRM calls and counts 5xx."""
-        app.middleware("http")(self._measure)
+        app.add_middleware(MeasureCalls, metrics=self)
         app.include_router(self.router())
-
-    async def _measure(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        try:
-            answer = await call_next(request)
-        except Exception:
-            self.errors.labels("http_5xx").inc()
-            raise
-        if request.url.path.startswith("/api/crm/"):
-            self.crm_seconds.labels(request.method).observe(time.perf_counter() - started)
-        if answer.status_code >= 500:
-            self.errors.labels("http_5xx").inc()
-        return answer
 
     def router(self) -> APIRouter:
         """Return the ``/metrics`` route."""
@@ -181,3 +167,43 @@ class ServiceMetrics:
 
 def _counter(name: str, documentation: str, value: float) -> CounterMetricFamily:
     return CounterMetricFamily(name, documentation, value=float(value))
+
+
+class MeasureCalls:
+    """ASGI middleware: time CRM API calls (until the answer starts) and count 5xx answers.
+
+    A plain ASGI wrapper, not ``app.middleware("http")``: Starlette's
+    ``BaseHTTPMiddleware`` runs every call through a task group and memory
+    streams, which cost more CPU than a CRM call itself (issue #14).
+    """
+
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the call on, watching the start of the answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        crm = str(scope["path"]).startswith("/api/crm/")
+        answered = False
+
+        async def watched(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.start" and not answered:
+                answered = True
+                if crm:
+                    seconds = time.perf_counter() - started
+                    self.metrics.crm_seconds.labels(scope["method"]).observe(seconds)
+                if message["status"] >= 500:
+                    self.metrics.errors.labels("http_5xx").inc()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            if not answered:  # the server answers 500 for it
+                self.metrics.errors.labels("http_5xx").inc()
+            raise

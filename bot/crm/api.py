@@ -15,7 +15,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, params, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.crm import schemas
@@ -44,6 +44,20 @@ def crm_error_response(_request: Request, error: Exception) -> JSONResponse:
         logger.error("CRM request failed: %s", error, exc_info=error)
     body = schemas.ErrorResponse(error=type(error).__name__, detail=str(error))
     return JSONResponse(status_code=status_code, content=body.dict())
+
+
+def json_response(body: schemas.Schema, status_code: int = status.HTTP_200_OK) -> Response:
+    """Answer with ``body`` as the same bytes FastAPI would send for it, built directly.
+
+    For a ``response_model`` FastAPI validates the returned model once more
+    and encodes it field by field (``jsonable_encoder``), which costs more
+    than building the model did (issue #14: a profile per turn). The schemas
+    are validated when built; pydantic's own encoder uses the same
+    ``json_encoders`` and ``json.dumps`` options as FastAPI's JSONResponse, so
+    the body is the same (tests/bot/crm/test_profile_equivalence.py).
+    """
+    content = body.json(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    return Response(content, status_code=status_code, media_type="application/json")
 
 
 def bearer_auth(token: Secret) -> params.Depends:
@@ -84,14 +98,14 @@ def crm_router(service: CRMService, token: Secret) -> APIRouter:
         summary="Check a customer number against the postal code on file",
         response_model=schemas.VerificationResult,
     )
-    def verify(request: schemas.VerificationRequest) -> schemas.VerificationResult:
-        return service.verify_customer(request.customer_number, request.postal_code)
+    def verify(request: schemas.VerificationRequest) -> Response:
+        return json_response(service.verify_customer(request.customer_number, request.postal_code))
 
     @router.get(
         customer, summary="Customer profile with history", response_model=schemas.CustomerProfile
     )
-    def profile(customer_number: str) -> schemas.CustomerProfile:
-        return service.get_profile(customer_number)
+    def profile(customer_number: str) -> Response:
+        return json_response(service.get_profile(customer_number))
 
     @router.get(
         f"{customer}/orders", summary="Orders, newest first", response_model=list[schemas.Order]
@@ -147,8 +161,9 @@ def crm_router(service: CRMService, token: Secret) -> APIRouter:
     )
     def record_interaction(
         customer_number: str, interaction: schemas.InteractionCreate
-    ) -> schemas.Interaction:
-        return service.record_interaction(customer_number, interaction)
+    ) -> Response:
+        recorded = service.record_interaction(customer_number, interaction)
+        return json_response(recorded, status.HTTP_201_CREATED)
 
     @router.post(
         f"{customer}/cases",

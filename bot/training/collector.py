@@ -9,6 +9,13 @@ quiet for ``settle_seconds``. Judging writes through the inbox, whose unique
 keys make a second reading of the same event change nothing, so a restart
 that reads the events again, or a redelivered queue message, is harmless.
 
+Every judged message is counted for the per-intent figures; those counts
+wait in memory until :meth:`InboxCollector.save_counts` (called by
+:meth:`~InboxCollector.flush`, so once per tracker-store sweep) writes them
+in one transaction, instead of one write transaction per message (issue
+#14). A count lost with the process is written after the restart, when the
+events are read again.
+
 Reasons, in order (the first one that applies is the item's reason):
 ``nlu_fallback`` (the pipeline sent it to the fallback), ``low_confidence``
 (the top intent was below :data:`LOW_CONFIDENCE`), ``rephrase`` (the bot
@@ -27,7 +34,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.dialogue.slots import AGENT_TAKEOVER
-from bot.training.inbox import Sighting, TrainingInbox
+from bot.training.inbox import Sighting, TrainingInbox, TurnCount
 from bot.training.masking import mask_message
 from bot.training.schemas import Reason
 
@@ -48,6 +55,8 @@ SETTLE_SECONDS = 30.0
 CONTEXT_TURNS = 6
 """Masked turns kept before a message (and the reply and next message after it)."""
 MAX_EVENTS_PER_CONVERSATION = 60
+MAX_UNSAVED_COUNTS = 50_000
+"""Counts kept for another try while the database cannot take them (the oldest go first)."""
 TAKEOVER_SLOT = AGENT_TAKEOVER
 
 
@@ -86,6 +95,7 @@ class InboxCollector:
         self._low = low_confidence
         self._settle = settle_seconds
         self._conversations: dict[str, _Conversation] = {}
+        self._counts: list[TurnCount] = []
 
     def feed(self, sender_id: str, event: dict[str, Any]) -> int:
         """Take one event of a conversation (in order); return how many items it recorded."""
@@ -111,14 +121,35 @@ class InboxCollector:
         return recorded
 
     def flush(self, now: float) -> int:
-        """Judge the last message of every conversation quiet for ``settle_seconds``."""
+        """Judge the last message of every conversation quiet for ``settle_seconds``.
+
+        Then write the turn counts judged so far (:meth:`save_counts`).
+        """
         recorded = 0
         for sender_id, conversation in list(self._conversations.items()):
             if now - conversation.last_time < self._settle:
                 continue
             recorded += self._judge(sender_id, conversation, next_user=None)
             del self._conversations[sender_id]
+        self.save_counts()
         return recorded
+
+    def save_counts(self) -> int:
+        """Write the turn counts judged since the last call, in one transaction.
+
+        Returns:
+            How many were new (a message counted before counts once).
+
+        """
+        if not self._counts:
+            return 0
+        counts, self._counts = self._counts, []
+        try:
+            return self._inbox.count_turns(counts)
+        except Exception:  # the database is away: keep them for the next call
+            logger.exception("Could not save the inbox's turn counts; trying again later")
+            self._counts = (counts + self._counts)[-MAX_UNSAVED_COUNTS:]
+            return 0
 
     def _judge(
         self, sender_id: str, conversation: _Conversation, next_user: dict[str, Any] | None
@@ -157,7 +188,7 @@ class InboxCollector:
         stamp = _number(message.get("timestamp"))
         key = _event_key(sender_id, message)
         seen_at = datetime.fromtimestamp(stamp, tz=timezone.utc)
-        self._inbox.count_turn(key, str(top["intent"]), final == FALLBACK_INTENT, seen_at)
+        self._counts.append(TurnCount(key, str(top["intent"]), final == FALLBACK_INTENT, seen_at))
         after = [e for e in events[index + 1 :]]
         reason = self._reason(final, float(top["confidence"]), after, next_user)
         if reason is None:

@@ -6,6 +6,7 @@ module never sees a raw customer message.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,8 @@ from bot.training.models import InboxItem, InboxSighting, ParsedTurn
 
 MAX_ITEMS_PER_PAGE = 500
 UNKNOWN_INTENT = "unknown"
+_KEYS_PER_QUERY = 500
+"""Event keys per ``IN`` list (SQLite allows 999 parameters in old versions)."""
 
 
 class InboxError(Exception):
@@ -64,6 +67,24 @@ class Sighting:
     context: list[dict[str, object]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TurnCount:
+    """One parsed user message, for the per-intent figures (see :class:`ParsedTurn`).
+
+    Attributes:
+        event_key: Unique per message (as :attr:`Sighting.event_key`).
+        intent: The top intent (without the fallback).
+        fell_back: Whether the message went to the fallback.
+        seen_at: When the customer wrote it (UTC).
+
+    """
+
+    event_key: str
+    intent: str
+    fell_back: bool
+    seen_at: datetime
+
+
 def text_key(text: str) -> str:
     """Return the key that makes the same masked text one item (case and spacing ignored)."""
     return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
@@ -97,21 +118,55 @@ class TrainingInbox:
         with self._sessions() as session, session.begin():
             yield session
 
-    def count_turn(self, event_key: str, intent: str, fell_back: bool, seen_at: datetime) -> bool:
-        """Count one parsed user message for the per-intent figures; False if counted before."""
+    def count_turns(self, turns: Sequence[TurnCount]) -> int:
+        """Count parsed user messages for the per-intent figures, in one transaction.
+
+        A message counted before (its event key is stored: an earlier sweep, a
+        restart that reads the events again, a redelivery) or twice in
+        ``turns`` counts once. Should another process count one of them between
+        the look-up and the insert, each is counted in a transaction of its
+        own instead, as before batching.
+
+        Returns:
+            How many were counted now.
+
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        for turn in turns:
+            key = turn.event_key[:300]
+            rows.setdefault(
+                key,
+                {
+                    "event_key": key,
+                    "intent": (turn.intent or UNKNOWN_INTENT)[:60],
+                    "fell_back": int(turn.fell_back),
+                    "seen_at": as_naive_utc(turn.seen_at),
+                },
+            )
+        if not rows:
+            return 0
         try:
-            with self._writing() as session:
-                session.add(
-                    ParsedTurn(
-                        event_key=event_key[:300],
-                        intent=(intent or UNKNOWN_INTENT)[:60],
-                        fell_back=int(fell_back),
-                        seen_at=as_naive_utc(seen_at),
-                    )
-                )
+            return self._insert_turns(rows)
         except IntegrityError:
-            return False
-        return True
+            counted = 0
+            for key, row in rows.items():
+                with contextlib.suppress(IntegrityError):  # the other process counted it
+                    counted += self._insert_turns({key: row})
+            return counted
+
+    def _insert_turns(self, rows: dict[str, dict[str, Any]]) -> int:
+        rows = dict(rows)
+        keys = list(rows)
+        with self._writing() as session:
+            for start in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[start : start + _KEYS_PER_QUERY]
+                for key in session.execute(
+                    select(ParsedTurn.event_key).where(ParsedTurn.event_key.in_(chunk))
+                ).scalars():
+                    rows.pop(key, None)
+            if rows:
+                session.execute(insert(ParsedTurn.__table__), list(rows.values()))
+        return len(rows)
 
     def record(self, sighting: Sighting) -> int | None:
         """Put a message into the inbox (or count it); return the item id, None if seen before."""

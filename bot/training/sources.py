@@ -115,7 +115,9 @@ class EventQueueSource:
         event = _decoded(body)
         if event is None:
             return 0
-        return self.collector.feed(str(event.get("sender_id") or ""), event)
+        recorded = self.collector.feed(str(event.get("sender_id") or ""), event)
+        self.collector.save_counts()  # before the message is acknowledged
+        return recorded
 
     async def run_forever(self, flush_seconds: float) -> None:
         """Consume until cancelled; reconnect after a lost connection (logged, never fatal)."""

@@ -24,6 +24,7 @@ from bot.crm.errors import (
 )
 from bot.crm.identifiers import normalize_customer_number
 from bot.crm.models import Customer, Interaction, Workshop
+from bot.crm.service import records
 
 
 def as_naive_utc(moment: datetime) -> datetime:
@@ -94,7 +95,31 @@ class ServiceBase:
         return self._clock().astimezone(NETWORK_TIMEZONE).replace(tzinfo=None)
 
     @staticmethod
-    def _customer(session: Session, customer_number: str) -> Customer:
+    def _customer_number(customer_number: str) -> str:
+        """Return the canonical spelling of a customer number.
+
+        Raises:
+            CRMValidationError: The number is malformed.
+
+        """
+        number = normalize_customer_number(customer_number)
+        if number is None:
+            raise CRMValidationError("customer_number must look like K-100001")
+        return number
+
+    @classmethod
+    def _customer_id(cls, session: Session, customer_number: str) -> int:
+        """Return a customer's id by any spelling of the number (no ORM object loaded).
+
+        Raises:
+            CRMValidationError: The number is malformed.
+            CustomerNotFound: No such customer.
+
+        """
+        return records.customer_id(session, cls._customer_number(customer_number))
+
+    @classmethod
+    def _customer(cls, session: Session, customer_number: str) -> Customer:
         """Load a customer by any spelling of the number.
 
         Raises:
@@ -102,9 +127,7 @@ class ServiceBase:
             CustomerNotFound: No such customer.
 
         """
-        number = normalize_customer_number(customer_number)
-        if number is None:
-            raise CRMValidationError("customer_number must look like K-100001")
+        number = cls._customer_number(customer_number)
         customer = session.execute(
             select(Customer).where(Customer.customer_number == number)
         ).scalar_one_or_none()
@@ -130,7 +153,7 @@ class ServiceBase:
     def _log(
         self,
         session: Session,
-        customer: Customer,
+        customer_id: int,
         *,
         channel: Channel,
         topic: str | None,
@@ -141,7 +164,7 @@ class ServiceBase:
     ) -> Interaction:
         """Add an entry to the customer's contact history (inside the caller's transaction)."""
         interaction = Interaction(
-            customer_id=customer.id,
+            customer_id=customer_id,
             occurred_at=self._now_utc(),
             channel=channel,
             topic=topic,

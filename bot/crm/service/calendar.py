@@ -135,7 +135,7 @@ class CalendarOperations(ServiceBase):
                 raise SlotUnavailable("the slot was taken meanwhile")
             self._log(
                 session,
-                customer,
+                customer.id,
                 channel=booking.channel,
                 topic="appointment_booked",
                 summary=f"Termin {row.appointment_number} gebucht: {booking.service}, "
@@ -181,7 +181,7 @@ class CalendarOperations(ServiceBase):
             session.refresh(row)
             self._log(
                 session,
-                customer,
+                customer.id,
                 channel=change.channel,
                 topic="appointment_rescheduled",
                 summary=f"Termin {row.appointment_number} verschoben von {old} auf "
@@ -211,7 +211,7 @@ class CalendarOperations(ServiceBase):
             reason = f" ({cancellation.reason})" if cancellation.reason else ""
             self._log(
                 session,
-                customer,
+                customer.id,
                 channel=cancellation.channel,
                 topic="appointment_cancelled",
                 summary=f"Termin {row.appointment_number} storniert{reason}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.crm import models, schemas
 from bot.crm.enums import Channel
@@ -15,7 +14,7 @@ from bot.crm.identifiers import (
     normalize_customer_number,
     normalize_postal_code,
 )
-from bot.crm.service import mapping
+from bot.crm.service import mapping, records
 from bot.crm.service.attempts import (
     VERIFICATION_LIMIT,
     clear_failures,
@@ -23,7 +22,6 @@ from bot.crm.service.attempts import (
     record_failure,
 )
 from bot.crm.service.base import ServiceBase
-from bot.crm.service.recalls import recalls_for_vehicles
 
 RECENT_INTERACTIONS = 20
 _FIELD_LABELS = {
@@ -74,8 +72,10 @@ class CustomerOperations(ServiceBase):
             customer = None
             if number is not None:
                 customer = session.execute(
-                    select(models.Customer).where(models.Customer.customer_number == number)
-                ).scalar_one_or_none()
+                    select(models.Customer.id, models.Customer.postal_code).where(
+                        models.Customer.customer_number == number
+                    )
+                ).one_or_none()
             stored = (customer.postal_code if customer else None) or _NO_SUCH_POSTAL_CODE
             given = normalize_postal_code(postal_code)
             verified = hmac.compare_digest(stored.encode(), given.encode())
@@ -89,7 +89,7 @@ class CustomerOperations(ServiceBase):
             if until is not None and customer is not None:
                 self._log(
                     session,
-                    customer,
+                    customer.id,
                     channel=Channel.CHAT,
                     topic=VERIFICATION_LOCKED,
                     summary=(
@@ -103,59 +103,44 @@ class CustomerOperations(ServiceBase):
         """Return the customer with vehicles, orders, invoices, contracts and history.
 
         Raises:
+            CRMValidationError: The number is malformed.
             CustomerNotFound: No such customer.
 
         """
+        number = self._customer_number(customer_number)
         with self._reading() as session:
-            customer = self._customer(session, customer_number)
-            vehicles = customer.vehicles
-            return schemas.CustomerProfile(
-                customer=mapping.customer(customer),
-                preferred_workshop=(
-                    mapping.workshop(customer.preferred_workshop)
-                    if customer.preferred_workshop
-                    else None
-                ),
-                vehicles=[mapping.vehicle(vehicle) for vehicle in vehicles],
-                orders=self._orders(session, customer),
-                invoices=self._invoices(session, customer),
-                contracts=self._contracts(session, customer),
-                appointments=self._appointments(session, customer),
-                cases=self._cases(session, customer),
-                recalls=recalls_for_vehicles(session, vehicles),
-                recent_interactions=self._interactions(session, customer, RECENT_INTERACTIONS),
-            )
+            return records.profile(session, number, RECENT_INTERACTIONS)
 
     def list_orders(self, customer_number: str) -> list[schemas.Order]:
         """Return the customer's orders, newest first."""
         with self._reading() as session:
-            return self._orders(session, self._customer(session, customer_number))
+            return records.orders(session, self._customer_id(session, customer_number))
 
     def list_invoices(self, customer_number: str) -> list[schemas.Invoice]:
         """Return the customer's invoices, newest first."""
         with self._reading() as session:
-            return self._invoices(session, self._customer(session, customer_number))
+            return records.invoices(session, self._customer_id(session, customer_number))
 
     def list_contracts(self, customer_number: str) -> list[schemas.Contract]:
         """Return the customer's contracts, newest first."""
         with self._reading() as session:
-            return self._contracts(session, self._customer(session, customer_number))
+            return records.contracts(session, self._customer_id(session, customer_number))
 
     def list_appointments(self, customer_number: str) -> list[schemas.Appointment]:
         """Return the customer's appointments, latest first."""
         with self._reading() as session:
-            return self._appointments(session, self._customer(session, customer_number))
+            return records.appointments(session, self._customer_id(session, customer_number))
 
     def list_cases(self, customer_number: str) -> list[schemas.Case]:
         """Return the customer's cases, newest first."""
         with self._reading() as session:
-            return self._cases(session, self._customer(session, customer_number))
+            return records.cases(session, self._customer_id(session, customer_number))
 
     def list_interactions(self, customer_number: str, limit: int = 50) -> list[schemas.Interaction]:
         """Return the customer's contact history, newest first."""
         with self._reading() as session:
-            customer = self._customer(session, customer_number)
-            return self._interactions(session, customer, limit)
+            customer_id = self._customer_id(session, customer_number)
+            return records.interactions(session, customer_id, limit)
 
     def update_contact(
         self, customer_number: str, change: schemas.ContactChange
@@ -185,7 +170,7 @@ class CustomerOperations(ServiceBase):
                 labels = ", ".join(_FIELD_LABELS[field] for field in diff)
                 self._log(
                     session,
-                    customer,
+                    customer.id,
                     channel=change.channel,
                     topic="contact_change",
                     summary=f"Kontaktdaten geändert: {labels}",
@@ -194,62 +179,3 @@ class CustomerOperations(ServiceBase):
                 )
             session.flush()
             return mapping.customer(customer)
-
-    # --- queries inside an open session -----------------------------------
-
-    @staticmethod
-    def _orders(session: Session, customer: models.Customer) -> list[schemas.Order]:
-        rows = session.execute(
-            select(models.Order)
-            .where(models.Order.customer_id == customer.id)
-            .order_by(models.Order.id.desc())
-        ).scalars()
-        return [mapping.order(row) for row in rows]
-
-    @staticmethod
-    def _invoices(session: Session, customer: models.Customer) -> list[schemas.Invoice]:
-        rows = session.execute(
-            select(models.Invoice)
-            .where(models.Invoice.customer_id == customer.id)
-            .order_by(models.Invoice.issued_on.desc(), models.Invoice.id.desc())
-        ).scalars()
-        return [mapping.invoice(row) for row in rows]
-
-    @staticmethod
-    def _contracts(session: Session, customer: models.Customer) -> list[schemas.Contract]:
-        rows = session.execute(
-            select(models.Contract)
-            .where(models.Contract.customer_id == customer.id)
-            .order_by(models.Contract.start_date.desc())
-        ).scalars()
-        return [mapping.contract(row) for row in rows]
-
-    @staticmethod
-    def _appointments(session: Session, customer: models.Customer) -> list[schemas.Appointment]:
-        rows = session.execute(
-            select(models.Appointment)
-            .where(models.Appointment.customer_id == customer.id)
-            .order_by(models.Appointment.starts_at.desc())
-        ).scalars()
-        return [mapping.appointment(row) for row in rows]
-
-    @staticmethod
-    def _cases(session: Session, customer: models.Customer) -> list[schemas.Case]:
-        rows = session.execute(
-            select(models.Case)
-            .where(models.Case.customer_id == customer.id)
-            .order_by(models.Case.opened_at.desc())
-        ).scalars()
-        return [mapping.case(row) for row in rows]
-
-    @staticmethod
-    def _interactions(
-        session: Session, customer: models.Customer, limit: int
-    ) -> list[schemas.Interaction]:
-        rows = session.execute(
-            select(models.Interaction)
-            .where(models.Interaction.customer_id == customer.id)
-            .order_by(models.Interaction.occurred_at.desc(), models.Interaction.id.desc())
-            .limit(limit)
-        ).scalars()
-        return [mapping.interaction(row) for row in rows]

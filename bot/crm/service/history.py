@@ -27,21 +27,21 @@ class HistoryOperations(ServiceBase):
 
         """
         with self._writing() as session:
-            customer = self._customer(session, customer_number)
+            customer_id = self._customer_id(session, customer_number)
             case_id = None
             if interaction.case_number is not None:
                 number = normalize_document_number(interaction.case_number, "C")
                 case_id = session.execute(
                     select(models.Case.id).where(
                         models.Case.case_number == number,
-                        models.Case.customer_id == customer.id,
+                        models.Case.customer_id == customer_id,
                     )
                 ).scalar_one_or_none()
                 if case_id is None:
                     raise CRMNotFound(f"no case {interaction.case_number} for this customer")
             row = self._log(
                 session,
-                customer,
+                customer_id,
                 channel=interaction.channel,
                 topic=interaction.topic,
                 summary=interaction.summary,
@@ -64,10 +64,10 @@ class HistoryOperations(ServiceBase):
 
         """
         with self._writing() as session:
-            customer = self._customer(session, customer_number)
+            customer_id = self._customer_id(session, customer_number)
             row = models.Case(
                 case_number=next_number(session, "case"),
-                customer_id=customer.id,
+                customer_id=customer_id,
                 kind=case.kind,
                 subject=case.subject,
                 description=case.description,
@@ -79,7 +79,7 @@ class HistoryOperations(ServiceBase):
             session.flush()
             self._log(
                 session,
-                customer,
+                customer_id,
                 channel=case.channel,
                 topic="case_opened",
                 summary=f"Fall {row.case_number} eröffnet: {case.subject}",

@@ -44,7 +44,7 @@ class LeadOperations(ServiceBase):
             if customer is not None:
                 self._log(
                     session,
-                    customer,
+                    customer.id,
                     channel=lead.channel,
                     topic="test_drive",
                     summary=f"Probefahrt angefragt ({row.lead_number}): {lead.model}, "

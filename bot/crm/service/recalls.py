@@ -45,13 +45,6 @@ class RecallOperations(ServiceBase):
             return _notices(session, {vehicle.vin: vehicle for vehicle in vehicles})
 
 
-def recalls_for_vehicles(
-    session: Session, vehicles: list[models.Vehicle]
-) -> list[schemas.RecallNotice]:
-    """Return the recall notices for the given vehicles (inside an open session)."""
-    return _notices(session, {vehicle.vin: vehicle for vehicle in vehicles})
-
-
 def _notices(
     session: Session, by_vin: dict[str, models.Vehicle | None]
 ) -> list[schemas.RecallNotice]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import datetime, timezone
 
 import aio_pika
 import pytest
+from sqlalchemy import event
 
 from bot.escalation.tracker_sweeper import EVENTS
 from bot.training.collector import InboxCollector
+from bot.training.inbox import TurnCount
 from bot.training.sources import EventQueueSource, TrackerStoreSource
 from tests.bot.escalation.test_tracker_sweeper import tracker_store
 from tests.bot.training.events import T0, conversation
@@ -43,6 +46,47 @@ def test_the_tracker_store_sweep_fills_the_inbox_once(training, tmp_path) -> Non
     assert restarted.sweep(now=T0 + 300) == 0  # read again after a restart: nothing new
     restarted.close()
     assert sorted(i.count for i in training.inbox.list_items()) == [1, 1, 1]
+
+
+def test_a_sweep_counts_its_messages_in_one_write_and_a_restart_counts_nothing_again(
+    training, crm_service_local, tmp_path
+) -> None:
+    conversations = {f"conv-{n}": conversation() for n in range(3)}
+    url = tracker_store(tmp_path / "tracker.db", conversations)
+    writes: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.startswith("INSERT INTO training_turns"):
+            writes.append(statement)
+
+    engine = crm_service_local.session_factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", note)
+    source = TrackerStoreSource(url, InboxCollector(training.inbox, settle_seconds=30))
+    assert source.sweep(now=T0 + 100) == 9  # three misread messages in each conversation
+    source.close()
+    assert len(writes) == 1  # fifteen messages, one statement in one transaction
+    assert sorted(i.count for i in training.inbox.list_items()) == [3, 3, 3]
+    counts = training.inbox.intent_counts()
+    assert counts["greet"][:2] == (3, 0)
+    assert counts["inform"][:2] == (3, 3)
+    assert counts["request_human"][:2] == (3, 0)
+    assert sum(predicted for predicted, _, _ in counts.values()) == 15
+    restarted = TrackerStoreSource(url, InboxCollector(training.inbox, settle_seconds=30))
+    assert restarted.sweep(now=T0 + 300) == 0
+    restarted.close()
+    assert len(writes) == 1
+    assert training.inbox.intent_counts() == counts
+
+
+def test_turn_counts_in_one_batch_count_once_and_never_again(training) -> None:
+    at = datetime.fromtimestamp(T0, tz=timezone.utc)
+    first = [TurnCount("a", "greet", False, at), TurnCount("a", "greet", False, at)]
+    assert training.inbox.count_turns(first) == 1
+    again = [TurnCount("a", "greet", False, at), TurnCount("b", "", True, at)]
+    assert training.inbox.count_turns(again) == 1
+    assert training.inbox.count_turns([]) == 0
+    counts = training.inbox.intent_counts()
+    assert (counts["greet"][:2], counts["unknown"][:2]) == ((1, 0), (1, 1))
 
 
 @pytest.mark.asyncio
