@@ -96,13 +96,20 @@ class ValidateVerificationForm(UsesServices, FormValidationAction):
         postal_code = tracker.get_slot(slots.POSTAL_CODE)
         if number and postal_code:
             events += await self._check(dispatcher, tracker, number, postal_code, current)
-        return break_loops(
+        events = break_loops(
             dispatcher,
             before,
             events,
             (slots.CUSTOMER_NUMBER, slots.POSTAL_CODE),
             counts_of_its_own=(slots.VERIFICATION_FAILURES,),  # three attempts, then locked
         )
+        if (
+            not events
+            and not dispatcher.messages
+            and tracker.get_slot(slots.REQUESTED_SLOT) is None
+        ):
+            events = _name_the_first_question(tracker, domain)
+        return events
 
     # --- extraction: entities first, the text when the form asked -------------
 
@@ -303,3 +310,17 @@ def _questions_in_this_verification(tracker: Tracker) -> int:
         if isinstance(metadata, dict) and metadata.get("utter_action") in CUSTOMER_NUMBER_QUESTIONS:
             asked += 1
     return asked
+
+
+def _name_the_first_question(tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    """Return the (still empty) slot the form asks first, at its start when nothing was read.
+
+    Rasa runs a form's validation a second time at the form's start when the
+    first run returned nothing (``FormAction.do``): a second call to the
+    action server with the whole conversation, for the same answer. Setting
+    the first required slot that is still empty to its value (``None``) is
+    something, so Rasa goes on to ask for that slot, as it would have.
+    """
+    required = domain.get("forms", {}).get(VERIFICATION_FORM, {}).get("required_slots", [])
+    first = next((name for name in required if tracker.get_slot(name) is None), None)
+    return [SlotSet(first, None)] if first else []

@@ -76,8 +76,7 @@ async def test_the_benchmark_script_calls_the_action_server_once_per_verified_re
     assert calls == [
         "action_session_start",
         "action_remember_request",
-        "validate_verification_form",
-        "validate_verification_form",
+        "validate_verification_form",  # once: it names the first question (not twice)
         "action_ask_verification_form_customer_number",
     ]
     answer, calls, _ = await counted.say(sender, "K-100001")
