@@ -649,6 +649,9 @@ def main() -> int:
     parser.add_argument("--label", help="add this run to the history table")
     parser.add_argument("--profile", action="store_true", help="py-spy ours at the top level")
     parser.add_argument("--no-cluster", action="store_true", help="leave out make run-cluster")
+    parser.add_argument(
+        "--keep-logs", action="store_true", help="keep the servers' logs (kept anyway on errors)"
+    )
     args = parser.parse_args()
     levels = sorted({int(n) for n in args.users.split(",")})
     model = current_model_path()
@@ -682,7 +685,10 @@ def main() -> int:
                 print(f">> {name}:")
                 print("\n".join(summarise_profile(merged)))
                 print(f">> collapsed stacks: {merged}")
-    if not args.profile:
+    errors = sum(sum(p.errors.values()) for bot in bots for p in bot.phases.values())
+    if args.profile or args.keep_logs or errors:
+        print(f">> logs kept in {work}" + (f" ({errors} errors)" if errors else ""))
+    else:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if all(ok for *_, ok in rows) else 1
 

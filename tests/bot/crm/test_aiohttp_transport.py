@@ -43,9 +43,19 @@ async def echo_url() -> AsyncIterator[str]:
         await asyncio.sleep(5)
         return web.Response(text="late")
 
+    on_the_wire = {"now": 0, "most": 0}
+
+    async def hold(_request: web.Request) -> web.Response:
+        on_the_wire["now"] += 1
+        on_the_wire["most"] = max(on_the_wire["most"], on_the_wire["now"])
+        await asyncio.sleep(0.05)
+        on_the_wire["now"] -= 1
+        return web.json_response(on_the_wire)
+
     app = web.Application()
     app.router.add_route("*", "/echo", echo)
     app.router.add_get("/slow", slow)
+    app.router.add_get("/hold", hold)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -86,3 +96,19 @@ async def test_the_crm_client_goes_over_aiohttp_unless_told_otherwise() -> None:
     client = HttpCRMClient("http://127.0.0.1:1", Secret("x" * 32))
     assert isinstance(client._http._transport, AiohttpTransport)
     await client.aclose()
+
+
+async def test_at_most_eight_requests_are_on_the_wire_at_once(echo_url) -> None:
+    async with httpx.AsyncClient(transport=AiohttpTransport(), base_url=echo_url) as client:
+        answers = await asyncio.gather(*(client.get("/hold") for _ in range(30)))
+    assert all(answer.status_code == 200 for answer in answers)
+    assert max(answer.json()["most"] for answer in answers) == 8  # the others waited
+
+
+async def test_waiting_for_a_free_connection_is_not_a_connect_timeout(echo_url) -> None:
+    timeout = httpx.Timeout(2.0, connect=0.02)  # far less than the wait for a connection
+    async with httpx.AsyncClient(
+        transport=AiohttpTransport(max_connections=1), base_url=echo_url, timeout=timeout
+    ) as client:
+        answers = await asyncio.gather(*(client.get("/hold") for _ in range(4)))
+    assert [answer.status_code for answer in answers] == [200] * 4
