@@ -90,6 +90,11 @@ class Settings:
         customer_token_secret: Key for signed customer tokens.
         bot_host: Interface the bot service listens on.
         bot_port: Port the bot service listens on.
+        bot_threads: Threads that run the bot service's blocking work at once
+            (BOT_THREADS): CRM queries, desk and website calls. Under one
+            interpreter lock more threads only make single answers slower:
+            40 (the default of the server framework) let single CRM answers
+            wait over a second under load, 8 kept the slowest under 0.5 s.
         crm_timeout_seconds: Time limit of one CRM request attempt.
         website_demo_mode: Serve the demo website with its fake customer login.
         website_rasa_url: Origin of the Rasa server the website chat connects to.
@@ -123,6 +128,7 @@ class Settings:
     customer_token_secret: Secret | None = None
     bot_host: str = "127.0.0.1"
     bot_port: int = 8000
+    bot_threads: int = 8
     crm_timeout_seconds: float = 1.2
     website_demo_mode: bool = False
     website_rasa_url: str = "http://localhost:5005"
@@ -160,6 +166,7 @@ class Settings:
             customer_token_secret=secret_or_none(env.get("CUSTOMER_TOKEN_SECRET")),
             bot_host=env.get("BOT_HOST") or cls.bot_host,
             bot_port=_port(env, "BOT_PORT", cls.bot_port),
+            bot_threads=int(number_setting(env, "BOT_THREADS", cls.bot_threads)),
             crm_timeout_seconds=number_setting(env, "CRM_TIMEOUT_SECONDS", cls.crm_timeout_seconds),
             website_demo_mode=_flag(env, "WEBSITE_DEMO_MODE", cls.website_demo_mode),
             website_rasa_url=_http_origin(env, "WEBSITE_RASA_URL", cls.website_rasa_url),
@@ -219,6 +226,7 @@ class Settings:
             f"crm_api_token={self.crm_api_token!r}, "
             f"customer_token_secret={self.customer_token_secret!r}, "
             f"bot_host={self.bot_host!r}, bot_port={self.bot_port!r}, "
+            f"bot_threads={self.bot_threads!r}, "
             f"crm_timeout_seconds={self.crm_timeout_seconds!r}, "
             f"website_demo_mode={self.website_demo_mode!r}, "
             f"website_rasa_url={self.website_rasa_url!r}, "

@@ -11,6 +11,7 @@ further routers that later features pass in, and serves ``GET /healthz``.
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
@@ -106,6 +107,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.bot_threads
         async with (
             escalations.running(),
             training.running(),

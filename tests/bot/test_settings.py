@@ -28,6 +28,7 @@ def test_values_from_the_environment() -> None:
             "CUSTOMER_TOKEN_SECRET": "other-secret",
             "BOT_HOST": "0.0.0.0",
             "BOT_PORT": "9000",
+            "BOT_THREADS": "4",
             "CRM_TIMEOUT_SECONDS": "0.8",
             "AGENT_TOKEN_SECRET": "agent-secret-" * 3,
             "RASA_JWT_SECRET": "rasa-secret",
@@ -41,6 +42,8 @@ def test_values_from_the_environment() -> None:
         9000,
         0.8,
     )
+    assert settings.bot_threads == 4
+    assert Settings.from_env({}).bot_threads == 8
     shown = repr(settings) + str(settings)
     assert "s3cret-token" not in shown and "other-secret" not in shown and ":pw@" not in shown
     assert "agent-secret" not in shown and "rasa-secret" not in shown

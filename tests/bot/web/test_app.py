@@ -45,3 +45,40 @@ async def test_healthz_reports_an_unreachable_database() -> None:
         503,
         {"status": "degraded", "database": "unavailable"},
     )
+
+
+def test_blocking_work_runs_in_as_many_threads_as_configured(tmp_path) -> None:
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    desk = APIRouter(prefix="/desk")
+    running = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    @desk.get("/work")
+    def work() -> dict[str, int]:  # a blocking endpoint: runs in the thread pool
+        import time
+
+        with lock:
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+        time.sleep(0.05)
+        with lock:
+            running["now"] -= 1
+        return running
+
+    settings = Settings(
+        crm_database_url=f"sqlite:///{tmp_path / 'crm.db'}", crm_api_token=TOKEN, bot_threads=3
+    )
+    with TestClient(create_app(settings, routers=[desk])) as client:
+
+        async def many() -> None:
+            transport = httpx.ASGITransport(app=client.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bot") as inner:
+                import asyncio
+
+                await asyncio.gather(*(inner.get("/desk/work") for _ in range(12)))
+
+        client.portal.call(many)
+    assert running["most"] == 3
