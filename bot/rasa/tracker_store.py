@@ -18,7 +18,7 @@ instead:
 * keeps the trackers it saved in memory and hands them out again while the
   database holds nothing newer (:mod:`bot.rasa.tracker_cache`): a turn
   does not load and replay its conversation. ``cache_conversations`` (endpoint
-  option, default 1000; 0 turns it off) bounds how many are kept.
+  option, default 200; 0 turns it off) bounds how many are kept.
 
 In ``endpoints.yml``: ``tracker_store: {type: bot.rasa.tracker_store.StrictSQLTrackerStore,
 dialect: ..., db: ..., url: ...}`` - the options of Rasa's SQL store.
