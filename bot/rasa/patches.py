@@ -27,6 +27,7 @@ from importlib import import_module
 from typing import Any
 
 from bot.rasa import hot_paths
+from bot.rasa.local_actions import LOCAL_ACTIONS
 from bot.verification import CUSTOMER_TOKEN_KEY
 
 logger = logging.getLogger(__name__)
@@ -245,6 +246,9 @@ async def _sql_store_save(self: Any, tracker: Any) -> None:
 # them (5 s), so a request never goes out on a connection the server is
 # closing.
 #
+# Custom actions that need nothing but the tracker (bot.rasa.local_actions:
+# ``action_remember_request``) are run in the Rasa process instead.
+#
 # And the custom slot mapping of ``verified_customer_number`` makes Rasa call
 # ``action_check_customer_token`` after every message, shipping the whole
 # tracker and domain, although the action returns nothing unless the message
@@ -316,6 +320,18 @@ async def _execute_custom_action(
     )
 
 
+async def _run_remote_action(
+    self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+) -> list[Any]:
+    """Run a custom action on the action server, or here when it needs only the tracker."""
+    local = LOCAL_ACTIONS.get(self.name())
+    if local is not None:
+        return local(tracker)
+    return await _original("RemoteAction", "run")(  # type: ignore[no-any-return]
+        self, output_channel, nlg, tracker, domain
+    )
+
+
 # --- 4. filling slots into responses -------------------------------------------------
 #
 # Rasa fills slot values into every text of a response, button payloads
@@ -369,6 +385,13 @@ PATCHES: tuple[Patch, ...] = (
         "session",
         "e55aa13d9d4fb4bc440ac33b870a97ee162b76dda7ccb6bf68433567475fdffb",
         _endpoint_session,
+    ),
+    Patch(
+        "rasa.core.actions.action",
+        "RemoteAction",
+        "run",
+        "ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e",
+        _run_remote_action,
     ),
     Patch(
         "rasa.core.actions.action",
