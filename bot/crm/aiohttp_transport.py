@@ -20,7 +20,9 @@ Idle connections are dropped after ``keepalive_seconds`` (2 s), before
 uvicorn drops them on its side (5 s), so a request never goes out on a
 connection the server is closing. Errors become httpx's: a connection that
 cannot be made or breaks is an ``httpx.ConnectError``/``httpx.ReadError``, a
-timeout an ``httpx.TimeoutException``, so callers see what httpx would raise.
+timeout an ``httpx.TimeoutException``, so callers see what httpx would raise;
+their text names only the kind of failure, never the URL (it can hold a
+customer number).
 """
 
 from __future__ import annotations
@@ -91,12 +93,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     content=body,
                     request=request,
                 )
+        # only the error's kind: aiohttp's texts can hold the URL, and with it a customer number
         except asyncio.TimeoutError as error:
-            raise httpx.TimeoutException(f"timed out: {error}", request=request) from error
+            raise httpx.TimeoutException("timed out", request=request) from error
         except aiohttp.ClientConnectorError as error:
-            raise httpx.ConnectError(str(error), request=request) from error
+            raise httpx.ConnectError(type(error).__name__, request=request) from error
         except aiohttp.ClientError as error:
-            raise httpx.ReadError(f"{type(error).__name__}: {error}", request=request) from error
+            raise httpx.ReadError(type(error).__name__, request=request) from error
 
     async def aclose(self) -> None:
         """Close the session and its connections."""

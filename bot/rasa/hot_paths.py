@@ -274,12 +274,13 @@ def run_graph(
                 f"same as node names in the graph schema."
             )
         results[name] = (name, value)
-    known = set(schema.nodes) | set(results)
     try:
         for name, node, needs in steps:
             if name in results:  # an input named like a node replaces it (dask's dict update)
                 continue
-            results[name] = node(*(results[n] if n in known else n for n in needs))
+            # in dependency order every needed node has run: a name not in ``results``
+            # is one the graph lacks, which dask passes on as the bare name
+            results[name] = node(*(results.get(n, n) for n in needs))
         return dict(results[target] for target in run_targets)
     except RuntimeError as error:
         raise GraphRunError("Error running runner.") from error

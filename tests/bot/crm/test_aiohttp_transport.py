@@ -112,3 +112,20 @@ async def test_waiting_for_a_free_connection_is_not_a_connect_timeout(echo_url) 
     ) as client:
         answers = await asyncio.gather(*(client.get("/hold") for _ in range(4)))
     assert [answer.status_code for answer in answers] == [200] * 4
+
+
+async def test_a_broken_connection_is_httpx_read_error_without_the_url() -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the request, then no answer
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with httpx.AsyncClient(transport=AiohttpTransport()) as client:
+            with pytest.raises(httpx.ReadError) as raised:
+                await client.get(f"http://127.0.0.1:{port}/api/crm/customers/K-100001")
+    finally:
+        server.close()
+    assert str(raised.value) == "ServerDisconnectedError"
+    assert "K-100001" not in str(raised.value)
